@@ -1,0 +1,77 @@
+# Kvalitet: `make run` serves the embedded default, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# The test run talks to this machine's PostgreSQL and Redis.
+TEST_ENV := KVALITET_ENVIRONMENT=test \
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kvalitet} \
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
+	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	CELERY_RESULT_BACKEND=$${TEST_RESULT_BACKEND:-redis://127.0.0.1:6379/3} \
+	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+SMOKE_ENV := KVALITET_ENVIRONMENT=test DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-python smoke lint migrations-check messages makemessages \
+	system-packages services bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --editable ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+makemessages: $(VENV)/.installed
+	for lang in nb da en; do \
+		$(PY) manage.py makemessages -l $$lang --ignore=.venv --ignore=node_modules \
+			--ignore=tests --no-obsolete -v0; \
+	done
+	$(PY) manage.py makemessages -d djangojs -l nb -l da -l en --ignore=.venv \
+		--ignore=node_modules --ignore=staticfiles -v0
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Kvalitet runs at http://127.0.0.1:$(PORT)/ (log in with a demo login above)"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+system-packages:
+	bash .ci/system-packages.sh
+
+services:
+	bash .ci/check-services.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+migrations-check: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run -v1
+
+test: system-packages install services lint migrations-check test-python smoke
+
+test-python:
+	$(TEST_ENV) $(PY) -m pytest -o faulthandler_timeout=300 $(PYTEST_ARGS)
+
+# The embedded default: SQLite, eager Celery, migrate + seed_demo + the main pages answer.
+smoke:
+	mkdir -p var && rm -f var/smoke.sqlite3
+	$(SMOKE_ENV) $(PY) manage.py migrate --noinput -v0
+	$(SMOKE_ENV) $(PY) manage.py seed_demo > /dev/null
+	$(SMOKE_ENV) $(PY) manage.py seed_demo > /dev/null
+	$(SMOKE_ENV) $(PY) -m pytest -p no:cacheprovider tests/smoke
+
+bench: install services
+	$(TEST_ENV) $(PY) manage.py benchmark

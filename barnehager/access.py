@@ -1,0 +1,170 @@
+"""Who may see what: the one place tenancy is decided for the organisation's models.
+
+Every view and every later app asks these helpers (the `visible_to` querysets and the
+predicates at the bottom), never the memberships directly. A municipality is a tenant:
+roles are granted per municipality, and leaders and observers are further bound to the
+kindergarten where they work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.db import models
+
+ROLE_LEADER = "leader"
+ROLE_OBSERVER = "observer"
+ROLE_CONSULTANT = "consultant"
+ROLE_POLITICIAN = "politician"
+ROLE_ADMIN = "admin"
+# Roles that see every kindergarten of their municipality.
+MUNICIPAL_ROLES = (ROLE_CONSULTANT, ROLE_ADMIN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The municipalities and kindergartens a user holds each role in."""
+
+    kommuner: dict[str, frozenset[int]] = field(default_factory=dict)
+    barnehager: dict[str, frozenset[int]] = field(default_factory=dict)
+    superuser: bool = False
+
+    def kommune_ids(self, *roles: str) -> set[int]:
+        roles = roles or tuple(self.kommuner)
+        return set().union(*(self.kommuner.get(role, ()) for role in roles))
+
+    def barnehage_ids(self, *roles: str) -> set[int]:
+        roles = roles or tuple(self.barnehager)
+        return set().union(*(self.barnehager.get(role, ()) for role in roles))
+
+    def has_role(self, *roles: str) -> bool:
+        return self.superuser or any(self.kommuner.get(role) for role in roles)
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role, ids in self.kommuner.items() if ids]
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_kvalitet_scope", None)
+    if cached is not None:
+        return cached
+    kommuner: dict[str, set[int]] = {}
+    barnehager: dict[str, set[int]] = {}
+    for role, kommune_id, barnehage_id in user.memberships.values_list(
+        "role", "kommune_id", "barnehage_id"
+    ):
+        kommuner.setdefault(role, set()).add(kommune_id)
+        if barnehage_id is not None:
+            barnehager.setdefault(role, set()).add(barnehage_id)
+    scope = Scope(
+        kommuner={role: frozenset(ids) for role, ids in kommuner.items()},
+        barnehager={role: frozenset(ids) for role, ids in barnehager.items()},
+        superuser=user.is_superuser,
+    )
+    user._kvalitet_scope = scope
+    return scope
+
+
+class KommuneQuerySet(models.QuerySet):
+    def visible_to(self, user) -> KommuneQuerySet:
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(pk__in=scope.kommune_ids())
+
+
+class BarnehageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BarnehageQuerySet:
+        """Consultants and admins: their municipality; leaders and observers: their own."""
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(
+            models.Q(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+            | models.Q(pk__in=scope.barnehage_ids(ROLE_LEADER, ROLE_OBSERVER))
+        )
+
+
+class AvdelingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AvdelingQuerySet:
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(
+            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER, ROLE_OBSERVER))
+        )
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UserQuerySet:
+        """Colleagues: consultants and admins see everyone in their municipality,
+        leaders and observers the people of their own kindergarten."""
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(
+            models.Q(memberships__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+            | models.Q(memberships__barnehage_id__in=scope.barnehage_ids(ROLE_LEADER,
+                                                                           ROLE_OBSERVER))
+        ).distinct()
+
+
+# Rule predicates. Objects passed in carry a `kommune_id` or a `barnehage_id`.
+
+def _kommune_id(obj) -> int | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "kommune_id"):
+        return obj.kommune_id
+    return obj.barnehage.kommune_id
+
+
+@rules.predicate
+def is_consultant(user, obj=None) -> bool:
+    """Consultant (or admin) in the object's municipality, or anywhere when no object."""
+    scope = scope_of(user)
+    if obj is None:
+        return scope.has_role(*MUNICIPAL_ROLES)
+    return scope.superuser or _kommune_id(obj) in scope.kommune_ids(*MUNICIPAL_ROLES)
+
+
+@rules.predicate
+def is_leader(user, obj=None) -> bool:
+    """Leader of the object's kindergarten (an object is a Barnehage or has barnehage_id)."""
+    scope = scope_of(user)
+    if obj is None:
+        return scope.has_role(ROLE_LEADER)
+    barnehage_id = obj.pk if obj.__class__.__name__ == "Barnehage" else getattr(
+        obj, "barnehage_id", None)
+    return scope.superuser or barnehage_id in scope.barnehage_ids(ROLE_LEADER)
+
+
+@rules.predicate
+def is_observer(user, obj=None) -> bool:
+    scope = scope_of(user)
+    if obj is None:
+        return scope.has_role(ROLE_OBSERVER)
+    return scope.superuser or _kommune_id(obj) in scope.kommune_ids(ROLE_OBSERVER)
+
+
+@rules.predicate
+def is_politician(user, obj=None) -> bool:
+    scope = scope_of(user)
+    if obj is None:
+        return scope.has_role(ROLE_POLITICIAN)
+    return scope.superuser or _kommune_id(obj) in scope.kommune_ids(ROLE_POLITICIAN)
+
+
+@rules.predicate
+def is_member(user, obj=None) -> bool:
+    """Holds any role in the object's municipality."""
+    scope = scope_of(user)
+    if obj is None:
+        return scope.superuser or bool(scope.roles)
+    return scope.superuser or _kommune_id(obj) in scope.kommune_ids()

@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import MUNICIPAL_ROLES, ROLE_ADMIN, ROLE_LEADER, ROLE_OBSERVER, scope_of
+
+# (url name, label, roles that see it). An app adds its pages here.
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
+    ("admin:index", _("Administration"), (ROLE_ADMIN,)),
+]
+
+
+def navigation(request):
+    """The menu entries this user's roles give her."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_of(user)
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"url": reverse(name), "label": label, "active": name == current}
+        for name, label, roles in NAVIGATION
+        if roles is None or scope.has_role(*roles)
+    ]
+    return {"nav_items": items, "user_roles": scope.roles}

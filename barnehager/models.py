@@ -1,0 +1,270 @@
+"""The organisation: municipalities, networks, cohorts, kindergartens, departments and people."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .access import AvdelingQuerySet, BarnehageQuerySet, KommuneQuerySet, UserQuerySet
+
+
+class Country(models.TextChoices):
+    NORWAY = "NO", _("Norway")
+    DENMARK = "DK", _("Denmark")
+
+
+class Kommune(models.Model):
+    """A municipality: the tenant. Nobody sees another municipality's data."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    language = models.CharField(
+        _("default language"), max_length=5, choices=[("nb", "Norsk bokmål"), ("da", "Dansk")]
+    )
+    committee_name = models.CharField(
+        _("political committee"), max_length=200,
+        help_text=_("The committee that receives the annual quality report."),
+    )
+
+    objects = KommuneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nettverk(models.Model):
+    """Kindergartens that share a mentor and work together (Bærum's networks)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="nettverk",
+                                verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=100)
+    mentor = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="mentor_for", verbose_name=_("mentor"))
+
+    class Meta:
+        ordering = ["kommune", "name"]
+        constraints = [models.UniqueConstraint(fields=["kommune", "name"],
+                                               name="unique_nettverk_per_kommune")]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pulje(models.Model):
+    """A cohort of kindergartens that join a programme together."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="puljer",
+                                verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=100)
+    start_date = models.DateField(_("start date"))
+
+    class Meta:
+        ordering = ["kommune", "start_date", "name"]
+        constraints = [models.UniqueConstraint(fields=["kommune", "name"],
+                                               name="unique_pulje_per_kommune")]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnerType(models.TextChoices):
+    MUNICIPAL = "kommunal", _("Municipal")
+    PRIVATE = "privat", _("Private")
+
+
+class Barnehage(models.Model):
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="barnehager",
+                                verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=150)
+    owner_type = models.CharField(_("owner"), max_length=10, choices=OwnerType.choices,
+                                  default=OwnerType.MUNICIPAL)
+    nettverk = models.ForeignKey(Nettverk, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="barnehager", verbose_name=_("network"))
+    pulje = models.ForeignKey(Pulje, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="barnehager", verbose_name=_("cohort"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = BarnehageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kommune", "name"]
+        constraints = [models.UniqueConstraint(fields=["kommune", "name"],
+                                               name="unique_barnehage_per_kommune")]
+        verbose_name = _("kindergarten")
+        verbose_name_plural = _("kindergartens")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        for field in ("nettverk", "pulje"):
+            related = getattr(self, field)
+            if related is not None and related.kommune_id != self.kommune_id:
+                raise ValidationError({field: _("Must belong to the same municipality.")})
+
+
+class AgeGroup(models.TextChoices):
+    TODDLER = "smabarn", _("Toddlers (0-3)")
+    PRESCHOOL = "storbarn", _("Pre-school (3-6)")
+    MIXED = "mixed", _("Mixed ages")
+
+
+class Avdeling(models.Model):
+    """A department (stue). Its age group decides which CLASS instrument observes it."""
+
+    barnehage = models.ForeignKey(Barnehage, on_delete=models.CASCADE, related_name="avdelinger",
+                                  verbose_name=_("kindergarten"))
+    name = models.CharField(_("name"), max_length=100)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    enrolled_children = models.PositiveSmallIntegerField(
+        _("enrolled children"), default=0,
+        help_text=_("Used to check that at least half the children are present in a cycle."),
+    )
+
+    objects = AvdelingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["barnehage", "name"]
+        constraints = [models.UniqueConstraint(fields=["barnehage", "name"],
+                                               name="unique_avdeling_per_barnehage")]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return f"{self.barnehage.name}: {self.name}"
+
+    @property
+    def instrument_code(self) -> str:
+        """Toddler departments use CLASS Toddler; pre-school and mixed ones CLASS Pre-K."""
+        return "toddler" if self.age_group == AgeGroup.TODDLER else "prek"
+
+
+class Strukturtall(models.Model):
+    """A kindergarten's structural figures for one year (strukturkvalitet)."""
+
+    barnehage = models.ForeignKey(Barnehage, on_delete=models.CASCADE, related_name="strukturtall",
+                                  verbose_name=_("kindergarten"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    children = models.PositiveSmallIntegerField(_("children"))
+    staff = models.PositiveSmallIntegerField(_("staff"))
+    trained_pedagogue_share = models.DecimalField(
+        _("share of trained pedagogues (%)"), max_digits=4, decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["barnehage", "-year"]
+        constraints = [models.UniqueConstraint(fields=["barnehage", "year"],
+                                               name="unique_strukturtall_per_year")]
+        verbose_name = _("structural figures")
+        verbose_name_plural = _("structural figures")
+
+    def __str__(self) -> str:
+        return f"{self.barnehage} {self.year}"
+
+    @property
+    def children_per_staff(self) -> float | None:
+        return round(self.children / self.staff, 1) if self.staff else None
+
+
+class KvalitetUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person. What she may see comes from her memberships, never from this row alone."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    objects = KvalitetUserManager()
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["first_name", "last_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    OBSERVER = "observer", _("Observer")
+    CONSULTANT = "consultant", _("Consultant")
+    POLITICIAN = "politician", _("Politician")
+    ADMIN = "admin", _("Municipal admin")
+
+
+# Roles that belong to one kindergarten (an observer's is where she works).
+ROLES_WITH_BARNEHAGE = {Role.LEADER, Role.OBSERVER}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="memberships",
+                                verbose_name=_("municipality"))
+    barnehage = models.ForeignKey(
+        Barnehage, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        verbose_name=_("kindergarten"),
+        help_text=_("Required for leaders; for observers, the kindergarten where they work."),
+    )
+
+    class Meta:
+        ordering = ["kommune", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "kommune", "barnehage"],
+                                    name="unique_membership"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        where = self.barnehage or self.kommune
+        return f"{self.user}: {self.get_role_display()} ({where})"
+
+    def clean(self):
+        if self.role == Role.LEADER and self.barnehage_id is None:
+            raise ValidationError({"barnehage": _("A leader belongs to a kindergarten.")})
+        if self.role not in ROLES_WITH_BARNEHAGE and self.barnehage_id is not None:
+            raise ValidationError({"barnehage": _("This role covers the whole municipality.")})
+        if self.barnehage_id and self.barnehage.kommune_id != self.kommune_id:
+            raise ValidationError({"barnehage": _("Must belong to the same municipality.")})
+
+
+class Sertifisering(models.Model):
+    """An observer's certification for one instrument; it lasts one year."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sertifiseringer",
+                             verbose_name=_("observer"))
+    instrument = models.ForeignKey("observasjoner.Instrument", on_delete=models.PROTECT,
+                                   related_name="sertifiseringer", verbose_name=_("instrument"))
+    certified_on = models.DateField(_("certified on"))
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        ordering = ["user", "-valid_until"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.instrument} ({self.valid_until:%d.%m.%Y})"
+
+    def clean(self):
+        if self.valid_until and self.certified_on and self.valid_until <= self.certified_on:
+            raise ValidationError({"valid_until": _("Must be after the certification date.")})
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.certified_on <= day <= self.valid_until

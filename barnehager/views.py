@@ -1,0 +1,91 @@
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN, scope_of
+from .decorators import role_required
+from .models import Barnehage
+
+
+@login_required
+def home(request):
+    """One page per role; a person with several roles sees each section."""
+    user = request.user
+    scope = scope_of(user)
+    context = {"scope": scope, "today": date.today()}
+    if scope.has_role(ROLE_LEADER):
+        context["led_barnehager"] = selectors.led_barnehager(user)
+    if scope.has_role(ROLE_OBSERVER):
+        context["certifications"] = selectors.certifications_of(user)
+        context["workplaces"] = selectors.barnehager_with_details(
+            Barnehage.objects.filter(pk__in=scope.barnehage_ids(ROLE_OBSERVER))
+        )
+    if scope.has_role(*MUNICIPAL_ROLES):
+        context["municipal_overview"] = selectors.municipal_overview(user)
+        context["expiring_certifications"] = selectors.expiring_certifications(user)
+    if scope.has_role(ROLE_POLITICIAN):
+        context["key_figures"] = selectors.key_figures(user)
+    return render(request, "barnehager/home.html", context)
+
+
+@role_required(*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)
+def barnehage_list(request):
+    barnehager = selectors.barnehager_with_details(Barnehage.objects.visible_to(request.user))
+    return render(request, "barnehager/barnehage_list.html", {"barnehager": barnehager})
+
+
+@login_required
+def barnehage_detail(request, pk: int):
+    barnehage = get_object_or_404(
+        selectors.barnehager_with_details(Barnehage.objects.visible_to(request.user)), pk=pk
+    )
+    return render(request, "barnehager/barnehage_detail.html", {"barnehage": barnehage})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when every service the app needs answers, 503 naming the one that does not."""
+    checks = {"database": _check_database()}
+    if not settings.EMBEDDED_MODE:
+        checks["cache"] = _check_cache()
+        checks["broker"] = _check_broker()
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        return f"error: {error.__class__.__name__}"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("healthz", "ok", 5)
+        return "ok" if cache.get("healthz") == "ok" else "error: cache did not keep a value"
+    except Exception as error:  # noqa: BLE001
+        return f"error: {error.__class__.__name__}"
+
+
+def _check_broker() -> str:
+    from kvalitet.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as error:  # noqa: BLE001
+        return f"error: {error.__class__.__name__}"
