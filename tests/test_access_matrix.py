@@ -1,15 +1,17 @@
 """Runs every app's tenancy cases and checks that no named view is left out."""
 
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.world import ROLES, TARGETS
 
-MATRIX_MODULES = [
-    "tests.barnehager.matrix",
-]
+# Every tests/<app>/matrix.py joins the matrix.
+MATRIX_MODULES = sorted(
+    f"tests.{path.parent.name}.matrix" for path in Path(__file__).parent.glob("*/matrix.py")
+)
 # Views outside the matrix: Django's admin (its own permission system), the language
 # switch and the account pages every visitor may open.
 UNCOVERED_NAMESPACES = {"admin"}
