@@ -91,3 +91,241 @@ class Dimensjon(TranslatedNameMixin):
     def hint(self) -> str:
         language = (translation.get_language() or "nb")[:2]
         return getattr(self, f"hint_{language}", "") or self.hint_nb
+
+
+class Semester(models.TextChoices):
+    SPRING = "spring", _("Spring")
+    AUTUMN = "autumn", _("Autumn")
+
+
+class Observasjonsrunde(models.Model):
+    """A round of observations in one municipality and semester, with its validity rules."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Planning")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    kommune = models.ForeignKey("barnehager.Kommune", on_delete=models.CASCADE,
+                                related_name="observasjonsrunder", verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=120)
+    semester = models.CharField(_("semester"), max_length=6, choices=Semester.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PLANNING)
+    puljer = models.ManyToManyField("barnehager.Pulje", blank=True, related_name="runder",
+                                    verbose_name=_("cohorts"),
+                                    help_text=_("Leave empty to observe the whole municipality."))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Validity rules of the programme (DESIGN.md section 3 gives the defaults).
+    planned_cycle_minutes = models.PositiveSmallIntegerField(_("planned cycle length (minutes)"),
+                                                             default=20)
+    min_cycle_minutes = models.PositiveSmallIntegerField(_("shortest valid cycle (minutes)"),
+                                                         default=10)
+    min_presence_share = models.DecimalField(
+        _("share of enrolled children present"), max_digits=3, decimal_places=2, default=0.5)
+    min_valid_cycles = models.PositiveSmallIntegerField(_("valid cycles for an observation"),
+                                                        default=2)
+    double_coding_share = models.PositiveSmallIntegerField(
+        _("share double-coded (%)"), default=15)
+
+    class Meta:
+        ordering = ["-year", "-start_date"]
+        verbose_name = _("observation round")
+        verbose_name_plural = _("observation rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Observasjon(models.Model):
+    """One observer's observation of one department. A double-coding is a second
+    Observasjon of the same department that points at the first one."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        LOCKED = "locked", _("Locked")
+
+    runde = models.ForeignKey(Observasjonsrunde, on_delete=models.CASCADE,
+                              related_name="observasjoner", verbose_name=_("round"))
+    avdeling = models.ForeignKey("barnehager.Avdeling", on_delete=models.CASCADE,
+                                 related_name="observasjoner", verbose_name=_("department"))
+    observer = models.ForeignKey("barnehager.User", on_delete=models.PROTECT,
+                                 related_name="observasjoner", verbose_name=_("observer"))
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT,
+                                   related_name="observasjoner", verbose_name=_("instrument"))
+    planned_date = models.DateField(_("planned date"))
+    observed_on = models.DateField(_("observed on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PLANNED)
+    double_coding_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="double_codings",
+        verbose_name=_("second coding of"))
+    children_enrolled = models.PositiveSmallIntegerField(_("children enrolled"), null=True,
+                                                         blank=True)
+    adults_present = models.PositiveSmallIntegerField(_("adults present"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Written feedback to the department.
+    feedback_strengths = models.TextField(
+        _("strengths"), blank=True, help_text=_("Never write a child's name."))
+    feedback_development = models.TextField(
+        _("to work on"), blank=True, help_text=_("Never write a child's name."))
+    feedback_dimensions = models.ManyToManyField(
+        Dimensjon, blank=True, related_name="+", verbose_name=_("dimensions to work on"))
+    feedback_meeting_on = models.DateField(_("feedback meeting"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["planned_date", "avdeling"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return f"{self.avdeling} {self.planned_date:%d.%m.%Y}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.LOCKED)
+
+
+class Activity(models.TextChoices):
+    MEAL = "meal", _("Meal")
+    PLAY = "play", _("Free play")
+    CIRCLE = "circle", _("Circle time")
+    OUTDOORS = "outdoors", _("Outdoors")
+    TRANSITION = "transition", _("Transition")
+    ROUTINE = "routine", _("Care routine")
+    ACTIVITY = "activity", _("Adult-led activity")
+
+
+class Syklus(models.Model):
+    """A 15-20 minute cycle; `client_id` comes from the tablet so a replay creates nothing."""
+
+    observasjon = models.ForeignKey(Observasjon, on_delete=models.CASCADE,
+                                    related_name="sykluser", verbose_name=_("observation"))
+    client_id = models.UUIDField(unique=True)
+    number = models.PositiveSmallIntegerField(_("cycle"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    interrupted = models.BooleanField(_("interrupted"), default=False)
+    activity = models.CharField(_("activity"), max_length=12, choices=Activity.choices,
+                                blank=True)
+    children_present = models.PositiveSmallIntegerField(_("children present"), null=True,
+                                                        blank=True)
+    adults_present = models.PositiveSmallIntegerField(_("adults present"), null=True,
+                                                      blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["observasjon", "number"]
+        constraints = [models.UniqueConstraint(fields=["observasjon", "number"],
+                                               name="unique_cycle_number")]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+
+    def __str__(self) -> str:
+        return f"{self.observasjon} #{self.number}"
+
+    @property
+    def minutes(self) -> float | None:
+        if self.started_at and self.ended_at:
+            return (self.ended_at - self.started_at).total_seconds() / 60
+        return None
+
+
+class Skaar(models.Model):
+    """A 1-7 score and a note for one dimension in one cycle.
+
+    `version` grows with every change; a device that saves on top of a version it has not
+    seen gets a conflict instead of overwriting.
+    """
+
+    syklus = models.ForeignKey(Syklus, on_delete=models.CASCADE, related_name="skaar",
+                               verbose_name=_("cycle"))
+    dimensjon = models.ForeignKey(Dimensjon, on_delete=models.PROTECT, related_name="skaar",
+                                  verbose_name=_("dimension"))
+    client_id = models.UUIDField(unique=True)
+    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Never write a child's name."))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["syklus", "dimensjon"]
+        constraints = [
+            models.UniqueConstraint(fields=["syklus", "dimensjon"], name="one_score_per_cycle"),
+            models.CheckConstraint(condition=models.Q(value__isnull=True)
+                                   | models.Q(value__gte=1, value__lte=7),
+                                   name="score_on_scale"),
+        ]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+    def __str__(self) -> str:
+        return f"{self.syklus} {self.dimensjon.code}={self.value}"
+
+
+class Endring(models.Model):
+    """An audited amendment to a submitted observation: never a silent edit."""
+
+    skaar = models.ForeignKey(Skaar, on_delete=models.CASCADE, related_name="endringer",
+                              verbose_name=_("score"))
+    old_value = models.PositiveSmallIntegerField(_("old score"), null=True)
+    new_value = models.PositiveSmallIntegerField(_("new score"))
+    reason = models.TextField(_("reason"))
+    amended_by = models.ForeignKey("barnehager.User", on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("amended by"))
+    amended_at = models.DateTimeField(_("amended at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-amended_at"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+
+class Praksisfortelling(models.Model):
+    """A short practice story tied to a dimension and a month."""
+
+    barnehage = models.ForeignKey("barnehager.Barnehage", on_delete=models.CASCADE,
+                                  related_name="praksisfortellinger",
+                                  verbose_name=_("kindergarten"))
+    avdeling = models.ForeignKey("barnehager.Avdeling", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name=_("department"))
+    dimensjon = models.ForeignKey(Dimensjon, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("dimension"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    title = models.CharField(_("title"), max_length=150)
+    story = models.TextField(_("story"), help_text=_("Never write a child's name."))
+    author = models.ForeignKey("barnehager.User", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-created_at"]
+        verbose_name = _("practice story")
+        verbose_name_plural = _("practice stories")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Maanedsplan(models.Model):
+    """Which dimension a kindergarten works on in a month."""
+
+    barnehage = models.ForeignKey("barnehager.Barnehage", on_delete=models.CASCADE,
+                                  related_name="maanedsplaner", verbose_name=_("kindergarten"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    dimensjon = models.ForeignKey(Dimensjon, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("dimension"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["barnehage", "month"]
+        constraints = [models.UniqueConstraint(fields=["barnehage", "month"],
+                                               name="one_dimension_per_month")]
+        verbose_name = _("monthly plan")
+        verbose_name_plural = _("monthly plans")
