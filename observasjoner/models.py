@@ -286,6 +286,9 @@ class Endring(models.Model):
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
 
+    def __str__(self) -> str:
+        return f"{self.skaar}: {self.old_value} -> {self.new_value}"
+
 
 class Praksisfortelling(models.Model):
     """A short practice story tied to a dimension and a month."""
@@ -329,3 +332,6 @@ class Maanedsplan(models.Model):
                                                name="one_dimension_per_month")]
         verbose_name = _("monthly plan")
         verbose_name_plural = _("monthly plans")
+
+    def __str__(self) -> str:
+        return f"{self.barnehage} {self.month:%m.%Y}: {self.dimensjon.code}"
