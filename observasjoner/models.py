@@ -8,6 +8,15 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .access import (
+    MaanedsplanQuerySet,
+    ObservasjonQuerySet,
+    ObservasjonsrundeQuerySet,
+    PraksisfortellingQuerySet,
+    SkaarQuerySet,
+    SyklusQuerySet,
+)
+
 
 class TranslatedNameMixin(models.Model):
     """Names in nb, da and en; `name` answers in the active language."""
@@ -131,6 +140,8 @@ class Observasjonsrunde(models.Model):
     double_coding_share = models.PositiveSmallIntegerField(
         _("share double-coded (%)"), default=15)
 
+    objects = ObservasjonsrundeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-start_date"]
         verbose_name = _("observation round")
@@ -179,6 +190,8 @@ class Observasjon(models.Model):
     feedback_meeting_on = models.DateField(_("feedback meeting"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ObservasjonQuerySet.as_manager()
+
     class Meta:
         ordering = ["planned_date", "avdeling"]
         verbose_name = _("observation")
@@ -220,6 +233,8 @@ class Syklus(models.Model):
                                                       blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SyklusQuerySet.as_manager()
+
     class Meta:
         ordering = ["observasjon", "number"]
         constraints = [models.UniqueConstraint(fields=["observasjon", "number"],
@@ -253,6 +268,8 @@ class Skaar(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Never write a child's name."))
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SkaarQuerySet.as_manager()
 
     class Meta:
         ordering = ["syklus", "dimensjon"]
@@ -307,6 +324,8 @@ class Praksisfortelling(models.Model):
                                verbose_name=_("author"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PraksisfortellingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "-created_at"]
         verbose_name = _("practice story")
@@ -325,6 +344,8 @@ class Maanedsplan(models.Model):
     dimensjon = models.ForeignKey(Dimensjon, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("dimension"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = MaanedsplanQuerySet.as_manager()
 
     class Meta:
         ordering = ["barnehage", "month"]
