@@ -2,7 +2,8 @@
 
 The one place this is decided for `observasjoner` (DESIGN.md sections 1 and 3):
 
-- consultants and admins: everything in their municipality;
+- consultants and admins: everything in their municipality, including rounds still being
+  planned (a proposed plan is a draft: nobody else sees it until the round is published);
 - observers: the observations assigned to them (and, once both codings of a double-coded
   observation are submitted, the other observer's coding of it, never before);
 - leaders: the observations of their own kindergarten's departments, but their scores and
@@ -30,6 +31,9 @@ from barnehager.access import (
 
 PLANNED, IN_PROGRESS, SUBMITTED, LOCKED = "planned", "in_progress", "submitted", "locked"
 DONE_STATUSES = (SUBMITTED, LOCKED)
+# A round in planning is the consultant's draft.
+DRAFT_ROUND = "planning"
+PUBLISHED = ~models.Q(runde__status=DRAFT_ROUND)
 
 
 def _observasjon_model():
@@ -66,7 +70,7 @@ class ObservasjonQuerySet(models.QuerySet):
         return self.filter(
             models.Q(runde__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
             | self._own_q(user, scope)
-            | models.Q(avdeling__barnehage_id__in=scope.barnehage_ids(ROLE_LEADER),
+            | models.Q(PUBLISHED, avdeling__barnehage_id__in=scope.barnehage_ids(ROLE_LEADER),
                        double_coding_of__isnull=True)
         )
 
@@ -98,7 +102,7 @@ class ObservasjonQuerySet(models.QuerySet):
     def _own_q(user, scope) -> models.Q:
         if not scope.kommune_ids(ROLE_OBSERVER):
             return models.Q(pk__in=[])
-        return models.Q(observer_id=user.pk,
+        return models.Q(PUBLISHED, observer_id=user.pk,
                         runde__kommune_id__in=scope.kommune_ids(ROLE_OBSERVER))
 
     def _partner_q(self, user, scope) -> models.Q:
@@ -208,6 +212,7 @@ def can_record(user, observasjon=None) -> bool:
         return scope.has_role(ROLE_OBSERVER)
     return (observasjon.observer_id == user.pk
             and observasjon.status in (PLANNED, IN_PROGRESS)
+            and observasjon.runde.status != DRAFT_ROUND
             and observasjon.runde.kommune_id in scope.kommune_ids(ROLE_OBSERVER))
 
 
@@ -221,6 +226,7 @@ def can_write_feedback(user, observasjon=None) -> bool:
     return (observasjon.observer_id == user.pk
             and observasjon.double_coding_of_id is None
             and observasjon.status != LOCKED
+            and observasjon.runde.status != DRAFT_ROUND
             and observasjon.runde.kommune_id in scope.kommune_ids(ROLE_OBSERVER))
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def _round(kommune):
     return Observasjonsrunde.objects.create(
         kommune=kommune, name="Høst", semester="autumn", year=2025,
-        start_date=date(2025, 9, 1), end_date=date(2025, 11, 30))
+        start_date=date(2025, 9, 1), end_date=date(2025, 11, 30),
+        status=Observasjonsrunde.Status.ACTIVE)
 
 
 def _observation(runde, avdeling, observer, **fields):
@@ -98,3 +99,14 @@ def test_politician_sees_no_observation(world, setup):
     politician = world.users[Role.POLITICIAN]
     assert not Observasjon.objects.visible_to(politician).exists()
     assert not Observasjonsrunde.objects.visible_to(politician).exists()
+
+
+def test_a_round_in_planning_is_the_consultants_draft(world, setup):
+    runde, observer, _, primary, _, _ = setup
+    runde.status = Observasjonsrunde.Status.PLANNING
+    runde.save()
+    assert not Observasjon.objects.visible_to(observer).exists()
+    assert not Observasjon.objects.visible_to(world.users[Role.LEADER]).exists()
+    assert not Observasjonsrunde.objects.visible_to(observer).exists()
+    assert not observer.has_perm("observasjoner.record", Observasjon.objects.get(pk=primary.pk))
+    assert Observasjon.objects.visible_to(world.users[Role.CONSULTANT]).count() == 3
