@@ -1,12 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kvalitet.access import PLAN_READERS
+
 from .access import MUNICIPAL_ROLES, ROLE_ADMIN, ROLE_LEADER, ROLE_OBSERVER, scope_of
 
 # (url name, label, roles that see it). An app adds its pages here.
 NAVIGATION = [
     ("home", _("Home"), None),
     ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
+    ("kvalitet:plan-list", _("Quality plan"), PLAN_READERS),
     ("admin:index", _("Administration"), (ROLE_ADMIN,)),
 ]
 

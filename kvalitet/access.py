@@ -10,7 +10,18 @@ from __future__ import annotations
 import rules
 from django.db import models
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
+from barnehager.access import (
+    MUNICIPAL_ROLES,
+    ROLE_LEADER,
+    ROLE_OBSERVER,
+    ROLE_POLITICIAN,
+    scope_of,
+)
+
+# Every role reads the plan; consultants and admins edit it; leaders choose their focus.
+PLAN_READERS = (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN)
+PLAN_EDITORS = MUNICIPAL_ROLES
+FOCUS_CHOOSERS = (ROLE_LEADER, *MUNICIPAL_ROLES)
 
 
 class KvalitetsplanQuerySet(models.QuerySet):
@@ -65,6 +76,12 @@ class BarnehageFokusQuerySet(models.QuerySet):
         )
 
 
+def editable_kommune_ids(user) -> set[int] | None:
+    """Municipalities whose plans the user edits; None means every one (a superuser)."""
+    scope = scope_of(user)
+    return None if scope.superuser else scope.kommune_ids(*PLAN_EDITORS)
+
+
 def plan_kommune_id(obj) -> int | None:
     """The municipality of a plan or of any part of one."""
     if hasattr(obj, "kommune_id"):
@@ -98,7 +115,7 @@ def can_choose_focus(user, barnehage=None) -> bool:
     """Leader of this kindergarten, or consultant/admin of its municipality."""
     scope = scope_of(user)
     if barnehage is None:
-        return scope.has_role(ROLE_LEADER, *MUNICIPAL_ROLES)
+        return scope.has_role(*FOCUS_CHOOSERS)
     return (scope.superuser
             or barnehage.pk in scope.barnehage_ids(ROLE_LEADER)
             or barnehage.kommune_id in scope.kommune_ids(*MUNICIPAL_ROLES))

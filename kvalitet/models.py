@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access import (
@@ -77,7 +78,9 @@ class Kvalitetsplan(models.Model):
 
     @property
     def period(self) -> str:
-        return f"{self.start_year}–{self.end_year or ''}"
+        if self.end_year is None:
+            return gettext("from %(year)s") % {"year": self.start_year}
+        return f"{self.start_year}–{self.end_year}"
 
     def covers(self, year: int) -> bool:
         return self.start_year <= year and (self.end_year is None or year <= self.end_year)

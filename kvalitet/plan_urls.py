@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401 - patterns are added as the app's views land
+"""The quality framework's pages, under /kvalitetsplan/ (namespace "kvalitet")."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "kvalitet"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("ny/", views.plan_create, name="plan-create"),
+    path("<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("<int:pk>/rediger/", views.plan_edit, name="plan-edit"),
+    path("<int:plan_pk>/fokusomrader/ny/", views.fokusomrade_create, name="fokusomrade-create"),
+    path("fokusomrader/<int:pk>/rediger/", views.fokusomrade_edit, name="fokusomrade-edit"),
+    path("fokusomrader/<int:pk>/slett/", views.fokusomrade_delete, name="fokusomrade-delete"),
+    path("barnehager/<int:pk>/fokus/", views.barnehage_fokus, name="barnehage-fokus"),
+]
