@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("barnehager/", views.barnehage_list, name="barnehage-list"),
     path("barnehager/<int:pk>/", views.barnehage_detail, name="barnehage-detail"),
-    path("konto/logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+    path("konto/logg-inn/", auth_views.LoginView.as_view(
+        authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
          name="login"),
     path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),

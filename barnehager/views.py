@@ -84,7 +84,7 @@ def _check_broker() -> str:
     from kvalitet.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as error:  # noqa: BLE001

@@ -21,6 +21,12 @@ def world(db) -> World:
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browsers of our users ask for Norwegian bokmål (the default language) first."""
+    return {**browser_context_args, "locale": "nb-NO"}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium; `playwright install` cannot download here."""
     return {
