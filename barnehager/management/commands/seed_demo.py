@@ -9,6 +9,7 @@ from barnehager.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, KOMMUNER, PEOPLE, 
 # Each app's demo module, in dependency order; each has seed(stdout) and is idempotent.
 DEMO_MODULES = [
     "barnehager.demo",
+    "kvalitet.demo",
 ]
 
 
