@@ -32,7 +32,7 @@ from barnehager.access import (
 PLANNED, IN_PROGRESS, SUBMITTED, LOCKED = "planned", "in_progress", "submitted", "locked"
 DONE_STATUSES = (SUBMITTED, LOCKED)
 # A round in planning is the consultant's draft.
-DRAFT_ROUND = "planning"
+DRAFT_ROUND, ACTIVE_ROUND = "planning", "active"
 PUBLISHED = ~models.Q(runde__status=DRAFT_ROUND)
 
 
@@ -206,13 +206,14 @@ def can_see_results(user, observasjon=None) -> bool:
 
 @rules.predicate
 def can_record(user, observasjon=None) -> bool:
-    """The assigned observer, while the observation is not yet submitted."""
+    """The assigned observer, while the observation is not yet submitted and its round
+    is active (published and not closed)."""
     scope = scope_of(user)
     if observasjon is None:
         return scope.has_role(ROLE_OBSERVER)
     return (observasjon.observer_id == user.pk
             and observasjon.status in (PLANNED, IN_PROGRESS)
-            and observasjon.runde.status != DRAFT_ROUND
+            and observasjon.runde.status == ACTIVE_ROUND
             and observasjon.runde.kommune_id in scope.kommune_ids(ROLE_OBSERVER))
 
 
