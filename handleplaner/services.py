@@ -1,0 +1,251 @@
+"""Every write to an action plan goes through here: content saves guarded by the version,
+the state machine's transitions with their record and e-mails, progress, evaluations and
+comments. Views stay thin; the rules are asked in access.py and models.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Evaluering,
+    Fase,
+    Fremdrift,
+    Handleplan,
+    Kommentar,
+    Overgang,
+    Status,
+    Svar,
+)
+
+
+class StaleVersion(Exception):
+    """Someone else saved the plan after this form was loaded."""
+
+    def __init__(self, plan: Handleplan):
+        super().__init__("stale version")
+        self.plan = plan
+
+
+class NotEditable(Exception):
+    """The plan left draft/returned, or the user may not edit it."""
+
+    def __init__(self, plan: Handleplan):
+        super().__init__("not editable")
+        self.plan = plan
+
+
+class TransitionRefused(Exception):
+    """The state machine does not allow the step now; `messages` says why."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class Content:
+    """What a form sends: the plan's own fields, answers by question id, phases by id."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    answers: dict[int, str] = field(default_factory=dict)
+    phases: dict[int, dict[str, object]] = field(default_factory=dict)
+    dimensjoner: list | None = None
+
+
+def create_plan(*, barnehage, user, mal, title: str, avdeling=None, origin: str = "annet",
+                origin_note: str = "") -> Handleplan:
+    """A new draft with one empty phase to fill in."""
+    if not user.has_perm("handleplaner.create_plan", barnehage):
+        raise PermissionDenied
+    with transaction.atomic():
+        plan = Handleplan(barnehage=barnehage, mal=mal, title=title, avdeling=avdeling,
+                          origin=origin, origin_note=origin_note, created_by=user)
+        plan._history_user = user
+        plan.save()
+        fase = Fase(handleplan=plan, order=0)
+        fase._history_user = user
+        fase.save()
+    return plan
+
+
+def _lock_for_edit(plan_pk: int, user, version: int, token: str) -> Handleplan:
+    """The plan's row, locked until the transaction ends, if this form may write to it.
+
+    A save is accepted when it is based on the current version, or when the form that
+    sent it also made every save since (its own autosave racing its own button press).
+    """
+    plan = Handleplan.objects.select_for_update().select_related("barnehage").get(pk=plan_pk)
+    if not user.has_perm("handleplaner.edit_plan", plan):
+        raise NotEditable(plan)
+    if version != plan.version and not (token and token == plan.edit_token):
+        raise StaleVersion(plan)
+    return plan
+
+
+def _bump(plan: Handleplan, user, token: str) -> None:
+    plan.version += 1
+    plan.edit_token = token
+    plan._history_user = user
+    plan.save()
+
+
+def save_content(plan_pk: int, user, *, version: int, token: str,
+                 content: Content) -> tuple[Handleplan, bool]:
+    """Writes what changed; returns the plan and whether anything did.
+
+    Raises StaleVersion or NotEditable and then writes nothing.
+    """
+    with transaction.atomic():
+        plan = _lock_for_edit(plan_pk, user, version, token)
+        changed = False
+        for name, value in content.fields.items():
+            if getattr(plan, name) != value:
+                setattr(plan, name, value)
+                changed = True
+        if content.dimensjoner is not None:
+            wanted = {dimensjon.pk for dimensjon in content.dimensjoner}
+            if wanted != set(plan.dimensjoner.values_list("pk", flat=True)):
+                changed = True
+        answers = {answer.sporsmal_id: answer for answer in plan.svar.all()}
+        for question_id, text in content.answers.items():
+            answer = answers.get(question_id) or Svar(handleplan=plan, sporsmal_id=question_id)
+            if answer.pk is None and not text:
+                continue
+            if answer.text != text:
+                answer.text = text
+                answer._history_user = user
+                answer.save()
+                changed = True
+        phases = {fase.pk: fase for fase in plan.faser.all()}
+        for fase_pk, values in content.phases.items():
+            fase = phases.get(fase_pk)
+            if fase is None:  # removed meanwhile by this same form's other request
+                continue
+            if any(getattr(fase, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(fase, name, value)
+                fase._history_user = user
+                fase.save()
+                changed = True
+        if changed:
+            _bump(plan, user, token)
+            if content.dimensjoner is not None:
+                plan.dimensjoner.set(content.dimensjoner)
+    return plan, changed
+
+
+def add_phase(plan_pk: int, user, *, version: int, token: str) -> tuple[Handleplan, Fase]:
+    with transaction.atomic():
+        plan = _lock_for_edit(plan_pk, user, version, token)
+        last = plan.faser.aggregate(last=Max("order"))["last"]
+        fase = Fase(handleplan=plan, order=0 if last is None else last + 1)
+        fase._history_user = user
+        fase.save()
+        _bump(plan, user, token)
+    return plan, fase
+
+
+def delete_phase(plan_pk: int, fase_pk: int, user, *, version: int,
+                 token: str) -> Handleplan:
+    with transaction.atomic():
+        plan = _lock_for_edit(plan_pk, user, version, token)
+        fase = plan.faser.filter(pk=fase_pk).first()
+        if fase is not None:
+            fase._history_user = user
+            fase.delete()
+            for order, remaining in enumerate(plan.faser.order_by("order", "pk")):
+                if remaining.order != order:
+                    remaining.order = order
+                    remaining._history_user = user
+                    remaining.save(update_fields=["order"])
+            _bump(plan, user, token)
+    return plan
+
+
+def apply_transition(plan_pk: int, name: str, user, *, comment: str = "",
+                     notify: bool = True) -> Overgang:
+    """Runs one step of the state machine for `user`, records it and queues the e-mails.
+
+    Raises PermissionDenied when the user's role does not allow the step, and
+    TransitionRefused when the plan's state or content does not.
+    """
+    from .models import TRANSITION_NAMES
+    from .tasks import notify_transition
+
+    if name not in TRANSITION_NAMES:
+        raise TransitionRefused([_("Unknown step.")])
+    with transaction.atomic():
+        plan = Handleplan.objects.select_for_update().select_related("barnehage").get(
+            pk=plan_pk)
+        meta = getattr(plan, name)._django_fsm
+        source = plan.status
+        if not meta.has_transition(source):
+            raise TransitionRefused([
+                _("A plan with the status \u201c%(status)s\u201d cannot take this step.")
+                % {"status": plan.get_status_display()}])
+        if not meta.has_transition_perm(plan, source, user):
+            raise PermissionDenied
+        if not meta.conditions_met(plan, source):
+            if name == "submit":
+                raise TransitionRefused(plan.submission_problems())
+            raise TransitionRefused([_("Record the evaluation first.")])
+        getattr(plan, name)(user, comment)  # raises ValidationError on a missing comment
+        plan.version += 1
+        plan._history_user = user
+        plan._change_reason = name
+        plan.save()
+        overgang = Overgang.objects.create(handleplan=plan, name=name, source=source,
+                                           target=plan.status, by=user,
+                                           comment=comment.strip())
+        if notify:
+            notify_transition.delay_on_commit(overgang.pk)
+    return overgang
+
+
+def add_comment(plan: Handleplan, user, text: str) -> Kommentar:
+    if not user.has_perm("handleplaner.comment_plan", plan):
+        raise PermissionDenied
+    return Kommentar.objects.create(handleplan=plan, author=user, text=text)
+
+
+def add_progress(fase: Fase, user, text: str, *, completed: bool,
+                 today: date | None = None) -> Fremdrift:
+    """A progress note on a phase of a plan under way; may mark the phase completed."""
+    if not user.has_perm("handleplaner.record_progress", fase.handleplan):
+        raise PermissionDenied
+    with transaction.atomic():
+        note = Fremdrift.objects.create(fase=fase, text=text, written_by=user)
+        if completed and fase.completed_on is None:
+            fase.completed_on = today or timezone.localdate()
+            fase._history_user = user
+            fase.save(update_fields=["completed_on"])
+    return note
+
+
+def record_evaluation(plan: Handleplan, user, *, held_on: date, observed: str,
+                      goal_reached: str, final: bool) -> Evaluering:
+    """An evaluation of a plan under way; a final one moves the plan to evaluated."""
+    if not user.has_perm("handleplaner.evaluate_plan", plan):
+        raise PermissionDenied
+    with transaction.atomic():
+        evaluering = Evaluering(handleplan=plan, held_on=held_on, observed=observed,
+                                goal_reached=goal_reached, written_by=user)
+        evaluering._history_user = user
+        evaluering.save()
+        if final:
+            apply_transition(plan.pk, "evaluate", user)
+    return evaluering
+
+
+def latest_return_comment(plan: Handleplan) -> Overgang | None:
+    if plan.status != Status.RETURNED:
+        return None
+    return plan.overganger.filter(name="return_to_leader").select_related("by").last()
