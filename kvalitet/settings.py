@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kvalitet@localhost")
+# The address links in e-mails point to.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: eager with an in-memory broker unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
@@ -214,6 +217,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks; the DatabaseScheduler copies these entries into its tables at start.
+CELERY_BEAT_SCHEDULE = {
+    "handleplaner-due-reminders": {
+        "task": "handleplaner.tasks.send_due_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 EMBEDDED_MODE = CELERY_TASK_ALWAYS_EAGER
 
 if PRODUCTION:
