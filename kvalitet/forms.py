@@ -90,7 +90,7 @@ TegnFormSet = forms.inlineformset_factory(
 class FokusChoiceForm(forms.Form):
     """One focus area on a kindergarten's choice page: chosen or not, and the sub-goal."""
 
-    chosen = forms.BooleanField(label=_("We work on this focus area this year"), required=False)
+    chosen = forms.BooleanField(label=_("We work on this focus area"), required=False)
     sub_goal = forms.CharField(label=_("Our sub-goal"), required=False, widget=TEXTAREA,
                                help_text=NO_NAMES)
     anchored_in = forms.CharField(

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from barnehager.access import ROLE_LEADER, scope_of
 from barnehager.models import Barnehage
@@ -64,6 +73,16 @@ def annotate_fokusomrade(fokusomrade: Fokusomrade) -> Fokusomrade:
     fokusomrade.signs_by_level = [(level.label, grouped[level.value])
                                   for level in RoleLevel if grouped[level.value]]
     return fokusomrade
+
+
+def signs_in_level_order(fokusomrade: Fokusomrade):
+    """The focus area's signs, grouped by role level in the levels' own order."""
+    if fokusomrade.pk is None:
+        return Tegn.objects.none()
+    level_order = Case(*(When(role_level=level.value, then=Value(position))
+                         for position, level in enumerate(RoleLevel)),
+                       output_field=IntegerField())
+    return fokusomrade.tegn.order_by(level_order, "order", "pk")
 
 
 def plans_for_list(user):

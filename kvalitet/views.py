@@ -108,7 +108,8 @@ def _fokusomrade_form(request, plan: Kvalitetsplan, fokusomrade: Fokusomrade):
     data = request.POST or None
     form = FokusomradeForm(data, instance=fokusomrade)
     measures = TiltakFormSet(data, instance=fokusomrade, prefix="tiltak")
-    signs = TegnFormSet(data, instance=fokusomrade, prefix="tegn")
+    signs = TegnFormSet(data, instance=fokusomrade, prefix="tegn",
+                        queryset=selectors.signs_in_level_order(fokusomrade))
     if request.method == "POST" and all(
             [form.is_valid(), measures.is_valid(), signs.is_valid()]):
         with transaction.atomic():
