@@ -10,6 +10,7 @@ NAVIGATION = [
     ("home", _("Home"), None),
     ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
     ("kvalitet:plan-list", _("Quality plan"), PLAN_READERS),
+    ("observasjoner:tilsyn-list", _("Supervision"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("admin:index", _("Administration"), (ROLE_ADMIN,)),
 ]
 

@@ -27,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, scope_of
 
 __all__ = ["Kriterium", "Skala", "SkalaNiva", "Tema", "Tilsyn", "TilsynInstrument",
-           "TilsynVurdering", "Utviklingspunkt"]
+           "Tilsynsrapport", "TilsynVurdering", "Utviklingspunkt"]
 
 NO_CHILD_NAMES = _("Never write a child's name.")
 
@@ -247,10 +247,12 @@ class Tilsyn(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     closed_on = models.DateField(
         _("intensified supervision ended on"), null=True, blank=True)
-    report = models.FileField(_("supervision report (PDF)"), upload_to="tilsyn/%Y/", blank=True)
-    report_generated_at = models.DateTimeField(_("report generated at"), null=True, blank=True)
-    report_checksum = models.CharField(_("report checksum (SHA-256)"), max_length=64,
-                                       blank=True)
+    handleplaner = models.ManyToManyField(
+        "handleplaner.Handleplan", blank=True, related_name="tilsyn",
+        verbose_name=_("action plans"),
+        help_text=_("The action plans this supervision called for (a serious concern needs "
+                    "one)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -324,11 +326,28 @@ class Tilsyn(models.Model):
         self.completed_at = timezone.now()
         self.save(update_fields=["status", "completed_at", "updated_at"])
 
+    def publish(self, today: date | None = None) -> None:
+        """Completed → published: renders the supervision report as a PDF and stores it
+        with its checksum. Publishing again (after the board's comment, say) renders a
+        new report; the date of first publication stays. The report is stored whole or
+        not at all."""
+        from .tilsyn_report import store_report
+
+        if self.status not in self.LEADER_VISIBLE:
+            raise ValidationError(_("Complete the supervision before publishing it."))
+        self.published_on = self.published_on or today or timezone.localdate()
+        self.status = self.Status.PUBLISHED
+        store_report(self)
+
+    @property
+    def has_report(self) -> bool:
+        """Publishing stores the report in the same transaction, so a published
+        supervision always has one."""
+        return self.status == self.Status.PUBLISHED
+
     def action_plans(self):
         """The action plans this supervision called for."""
-        from handleplaner.models import Handleplan
-
-        return Handleplan.objects.filter(tilsyn=self)
+        return self.handleplaner.all()
 
     def close_problems(self) -> list[str]:
         """Why the intensified supervision cannot end yet (empty when it can). The one
@@ -410,6 +429,24 @@ class Utviklingspunkt(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Tilsynsrapport(models.Model):
+    """A supervision's published report. The PDF lives in the database beside its fields,
+    so a report is stored whole or not at all and any web process can serve it."""
+
+    tilsyn = models.OneToOneField(Tilsyn, on_delete=models.CASCADE, related_name="rapport",
+                                  verbose_name=_("supervision"))
+    pdf = models.BinaryField(_("PDF"))
+    generated_at = models.DateTimeField(_("generated at"))
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("supervision report")
+        verbose_name_plural = _("supervision reports")
+
+    def __str__(self) -> str:
+        return str(self.tilsyn)
 
 
 # Rule predicates: what a user may do with a supervision she can see.

@@ -88,9 +88,12 @@ class _Parsed:
     levels: list[tuple[int, str]] = field(default_factory=list)
     themes: list[_Theme] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The file could not be read as a whole: report that alone, not what it seems to lack.
+    unreadable: bool = False
 
-    def problem(self, line: int, reason: str) -> None:
+    def problem(self, line: int, reason: str, *, unreadable: bool = False) -> None:
         self.problems.append(Problem(line, reason))
+        self.unreadable = self.unreadable or unreadable
 
 
 def import_instrument(content: bytes, filename: str, kommune) -> TilsynInstrument:
@@ -110,7 +113,8 @@ def import_instrument(content: bytes, filename: str, kommune) -> TilsynInstrumen
         parsed = _parse_yaml(text)
     else:
         raise InstrumentImportError([Problem(0, _("Upload a .csv, .yaml or .yml file."))])
-    _validate(parsed, kommune)
+    if not parsed.unreadable:
+        _validate(parsed, kommune)
     if parsed.problems:
         raise InstrumentImportError(sorted(parsed.problems, key=lambda problem: problem.line))
     return _save(parsed, kommune)
@@ -124,7 +128,8 @@ def _parse_csv(text: str) -> _Parsed:
     try:
         header = next(reader, None)
         if header is None or [cell.strip().lower() for cell in header[:2]] != CSV_HEADER[:2]:
-            parsed.problem(1, _("The first line must be the header: type, text, detail."))
+            parsed.problem(1, _("The first line must be the header: type, text, detail."),
+                           unreadable=True)
             return parsed
         for row in reader:
             line = reader.line_num
@@ -135,7 +140,8 @@ def _parse_csv(text: str) -> _Parsed:
             detail = row[2].strip() if len(row) > 2 else ""
             _read_csv_row(parsed, line, kind, value, detail)
     except csv.Error as error:
-        parsed.problem(reader.line_num, _("Not valid CSV: %(error)s") % {"error": error})
+        parsed.problem(reader.line_num, _("Not valid CSV: %(error)s") % {"error": error},
+                       unreadable=True)
     return parsed
 
 
@@ -174,10 +180,12 @@ def _parse_yaml(text: str) -> _Parsed:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         reason = getattr(error, "problem", None) or str(error)
-        parsed.problem(line, _("Not valid YAML: %(error)s") % {"error": reason})
+        parsed.problem(line, _("Not valid YAML: %(error)s") % {"error": reason},
+                       unreadable=True)
         return parsed
     if not isinstance(root, yaml.MappingNode):
-        parsed.problem(1, _("The file must describe one instrument (a mapping)."))
+        parsed.problem(1, _("The file must describe one instrument (a mapping)."),
+                       unreadable=True)
         return parsed
     top = _mapping(parsed, root)
     for key in ("instrument", "language", "licence"):

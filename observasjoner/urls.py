@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401 - patterns are added as the app's views land
+from django.urls import include, path  # noqa: F401 - patterns are added as the app's views land
 
 app_name = "observasjoner"
 
 urlpatterns = []
+
+urlpatterns += [path("tilsyn/", include("observasjoner.tilsyn_urls"))]
