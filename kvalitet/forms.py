@@ -73,6 +73,12 @@ class FokusomradeForm(forms.ModelForm):
         return title
 
 
+class TiltakStatusForm(forms.ModelForm):
+    class Meta:
+        model = Tiltak
+        fields = ["status"]
+
+
 PrinsippFormSet = forms.inlineformset_factory(
     Kvalitetsplan, Kvalitetsprinsipp, fields=["name", "description", "order"],
     widgets={"description": SHORT_TEXTAREA}, extra=1, can_delete=True,

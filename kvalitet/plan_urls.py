@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:plan_pk>/fokusomrader/ny/", views.fokusomrade_create, name="fokusomrade-create"),
     path("fokusomrader/<int:pk>/rediger/", views.fokusomrade_edit, name="fokusomrade-edit"),
     path("fokusomrader/<int:pk>/slett/", views.fokusomrade_delete, name="fokusomrade-delete"),
+    path("tiltak/<int:pk>/status/", views.tiltak_status, name="tiltak-status"),
     path("barnehager/<int:pk>/fokus/", views.barnehage_fokus, name="barnehage-fokus"),
 ]

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError, prefetch_related_objects
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from barnehager.access import ROLE_LEADER, scope_of
 from barnehager.decorators import role_required
@@ -25,8 +26,9 @@ from .forms import (
     PrinsippFormSet,
     TegnFormSet,
     TiltakFormSet,
+    TiltakStatusForm,
 )
-from .models import BarnehageFokus, Fokusomrade, Kvalitetsplan
+from .models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak, TiltakStatus
 
 
 def _year_param(request, default: int) -> int:
@@ -74,7 +76,30 @@ def plan_detail(request, pk: int):
         "years": selectors.plan_years(plan, today),
         "can_edit": user.has_perm("kvalitet.edit_plan", plan),
         "led_barnehager": led,
+        "statuses": TiltakStatus.choices,
     })
+
+
+@require_POST
+@role_required(*PLAN_EDITORS)
+def tiltak_status(request, pk: int):
+    """Records how far a measure has come; htmx gets the focus area's measures back."""
+    tiltak = get_object_or_404(Tiltak.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("kvalitet.edit_plan", tiltak):
+        raise PermissionDenied
+    form = TiltakStatusForm(request.POST, instance=tiltak)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose one of the listed statuses."))
+    form.save()
+    fokusomrade = Fokusomrade.objects.prefetch_related("tiltak").get(pk=tiltak.fokusomrade_id)
+    if request.htmx:
+        return render(request, "kvalitet/plan_detail.html#fokus-measures", {
+            "fokus": selectors.annotate_fokusomrade(fokusomrade), "can_edit": True,
+            "statuses": TiltakStatus.choices,
+        })
+    messages.success(request, _("The measure's status was saved."))
+    return HttpResponseRedirect(
+        f"{reverse('kvalitet:plan-detail', args=[fokusomrade.plan_id])}#fokus-{fokusomrade.pk}")
 
 
 @role_required(*PLAN_EDITORS)

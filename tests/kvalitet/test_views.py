@@ -87,8 +87,10 @@ def test_edits_are_refused_for_roles_that_only_read(client, world, role):
         client.post(reverse("kvalitet:fokusomrade-edit", args=[fokus.pk]),
                     fokus_post_data(title="Kapret")),
         client.post(reverse("kvalitet:fokusomrade-delete", args=[fokus.pk])),
+        client.post(reverse("kvalitet:tiltak-status", args=[fokus.tiltak.first().pk]),
+                    {"status": "not_started"}),
     ]
-    assert [response.status_code for response in responses] == [403] * 5
+    assert [response.status_code for response in responses] == [403] * 6
     plan.refresh_from_db()
     assert plan.title == "Plan own"
     assert Kvalitetsplan.objects.count() == 1
@@ -178,6 +180,45 @@ def test_a_measure_status_is_updated_from_the_focus_area_form(client, world):
         reverse("kvalitet:fokusomrade-edit", args=[fokus.pk]), data)
     assert response.status_code == 302
     assert set(Tiltak.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_a_consultant_updates_a_measure_status_in_place_with_htmx(client, world):
+    fokus = fokus_for(world, "own")
+    tiltak = fokus.tiltak.get(status="not_started")
+    client = login(client, world, Role.CONSULTANT)
+    plan_page = client.get(reverse("kvalitet:plan-detail", args=[fokus.plan_id])).content
+    assert f'hx-post="{reverse("kvalitet:tiltak-status", args=[tiltak.pk])}"' in plan_page.decode()
+    response = client.post(reverse("kvalitet:tiltak-status", args=[tiltak.pk]),
+                           {"status": "done"}, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith(f'<div id="fokus-{fokus.pk}-measures-block">')
+    assert "2 of 2 done" in fragment and "<html" not in fragment
+    tiltak.refresh_from_db()
+    assert tiltak.status == "done"
+
+
+def test_a_measure_status_without_htmx_redirects_back_to_the_focus_area(client, world):
+    fokus = fokus_for(world, "own")
+    tiltak = fokus.tiltak.first()
+    client = login(client, world, Role.ADMIN)
+    response = client.post(reverse("kvalitet:tiltak-status", args=[tiltak.pk]),
+                           {"status": "under_way"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#fokus-{fokus.pk}")
+    response = client.post(reverse("kvalitet:tiltak-status", args=[tiltak.pk]),
+                           {"status": "finished-ish"})
+    assert response.status_code == 400
+    tiltak.refresh_from_db()
+    assert tiltak.status == "under_way"
+
+
+def test_a_leader_cannot_change_a_measure_status(client, world):
+    tiltak = fokus_for(world, "own").tiltak.get(status="not_started")
+    response = login(client, world, Role.LEADER).post(
+        reverse("kvalitet:tiltak-status", args=[tiltak.pk]), {"status": "done"})
+    assert response.status_code == 403
+    tiltak.refresh_from_db()
+    assert tiltak.status == "not_started"
 
 
 def test_a_focus_area_title_is_unique_within_the_plan(client, world):
