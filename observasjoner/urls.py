@@ -5,3 +5,6 @@ app_name = "observasjoner"
 urlpatterns = []
 
 urlpatterns += [path("tilsyn/", include("observasjoner.tilsyn_urls"))]
+
+# The consultant's rounds, amendments, reliability, import and export.
+urlpatterns += [path("", include("observasjoner.rounds_urls"))]

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from barnehager.models import Kommune
+from observasjoner.importing import ImportFailed, import_observations
+
+
+class Command(BaseCommand):
+    help = ("Imports historical observations from a CSV file (one row per cycle). "
+            "All or nothing: a bad row is reported with its line number and nothing is "
+            "imported.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--kommune", action="append", metavar="SLUG",
+                            help="Only accept rows of this municipality (repeatable).")
+
+    def handle(self, *args, file: Path, kommune=None, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+        kommuner = None
+        if kommune:
+            kommuner = list(Kommune.objects.filter(slug__in=kommune))
+            unknown = set(kommune) - {k.slug for k in kommuner}
+            if unknown:
+                raise CommandError(f"Unknown municipality: {', '.join(sorted(unknown))}")
+        try:
+            result = import_observations(data, kommuner=kommuner)
+        except ImportFailed as failed:
+            for error in failed.errors:
+                self.stderr.write(error)
+            raise CommandError(f"Nothing imported: {len(failed.errors)} problem(s) in "
+                               f"{file}.") from failed
+        rounds = ", ".join(runde.name for runde in result.rounds)
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {result.observations} observations with {result.cycles} cycles "
+            f"into {rounds}."))
