@@ -1,3 +1,4 @@
+from tests.observasjoner.matrix_rounds import CASES as ROUND_CASES
 from tests.observasjoner.matrix_tilsyn import CASES as TILSYN_CASES
 
-CASES = [*TILSYN_CASES]
+CASES = [*TILSYN_CASES, *ROUND_CASES]
