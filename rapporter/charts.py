@@ -59,6 +59,8 @@ class Series:
     values: Sequence[float | None]
     ns: Sequence[int | None] | None = None
     ranges: Sequence[tuple[float, float] | None] | None = None
+    # Bar charts: a dashed mark across each bar of this series (e.g. ES > 5, IS > 3).
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,14 @@ def _chart_id(kind: str, *parts: object) -> str:
 
 def _truncate(label: str, chars: int) -> str:
     return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
+
+
+def _ticks(lo: float, hi: float) -> range:
+    """Whole steps on the 1-7 scale; tens (or more) on a wider scale such as 0-100 %."""
+    span = hi - lo
+    step = next(step for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
+                if span / step <= 10 or step == 1000)
+    return range(int(lo), int(hi) + 1, step)
 
 
 def _pattern(pid: str, pattern: str, colour: str, ink: str = "#FFFFFF") -> str:
@@ -168,11 +178,13 @@ def bar_chart(title: str, description: str, categories: Sequence[str],
     """Horizontal (grouped) bars: one group per category, one bar per series.
 
     `threshold` draws one dashed line across the chart; `category_thresholds` one per
-    category (e.g. ES > 5, IS > 3 when the categories are domains). `Series.ranges`
-    draws a whisker from low to high over each bar (the spread).
+    category (e.g. ES > 5, IS > 3 when the categories are domains); `Series.threshold`
+    a dashed mark across each bar of that series (when the series are domains).
+    `Series.ranges` draws a whisker from low to high over each bar (the spread).
     """
     chart_id = chart_id or _chart_id("bar", title, description, categories,
-                                     [(s.label, s.values, s.ns, s.ranges) for s in series])
+                                     [(s.label, s.values, s.ns, s.ranges, s.threshold)
+                                      for s in series], threshold, category_thresholds)
     lo, hi = scale
     label_chars = min(32, max([len(str(c)) for c in categories] + [4]))
     left = 12 + label_chars * CHAR_WIDTH
@@ -206,8 +218,7 @@ def bar_chart(title: str, description: str, categories: Sequence[str],
     parts = _open(chart_id, title, description, height, patterns)
     parts.append(legend)
     # Grid and axis labels.
-    ticks = range(int(lo), int(hi) + 1)
-    for tick in ticks:
+    for tick in _ticks(lo, hi):
         x = _fmt(x_of(tick))
         parts.append(f'<line x1="{x}" y1="{_fmt(plot_top)}" x2="{x}" y2="{_fmt(plot_bottom)}" '
                      f'stroke="{GRID}" stroke-width="1"/>'
@@ -238,6 +249,13 @@ def bar_chart(title: str, description: str, categories: Sequence[str],
                              f'{_fmt(y + 3)} v{_fmt(bar - 6)} M{_fmt(high)},{_fmt(y + 3)} '
                              f'v{_fmt(bar - 6)}" stroke="{INK}" stroke-width="1.2" fill="none"/>')
                 end = max(end, high)
+            if row.threshold is not None:
+                x = _fmt(x_of(row.threshold.value))
+                parts.append(f'<line x1="{x}" y1="{_fmt(y - 1)}" x2="{x}" '
+                             f'y2="{_fmt(y + bar + 1)}" stroke="{INK}" stroke-width="2" '
+                             f'stroke-dasharray="3 2"><title>{_esc(row.threshold.label)}'
+                             '</title></line>')
+                end = max(end, x_of(row.threshold.value))
             parts.append(f'<text x="{_fmt(end + 4)}" y="{_fmt(y + bar - 3)}" font-size="11">'
                          f'{_esc(_value_label(value, n))}</text>')
         if category_thresholds is not None and category_thresholds[index] is not None:
@@ -255,7 +273,8 @@ def bar_chart(title: str, description: str, categories: Sequence[str],
                      f'y2="{_fmt(plot_bottom)}" stroke="{INK}" stroke-width="2" '
                      f'stroke-dasharray="6 4"/><text x="{x}" y="{_fmt(plot_top - 6)}" '
                      f'text-anchor="middle" font-size="11">{_esc(threshold.label)}</text>')
-    elif category_thresholds is not None and any(category_thresholds):
+    elif any(row.threshold for row in series) or (
+            category_thresholds is not None and any(category_thresholds)):
         parts.append(f'<text x="{_fmt(right)}" y="{_fmt(plot_top - 4)}" text-anchor="end" '
                      f'font-size="11" fill="{MUTED}">'
                      f'{_esc(_("Dashed line: research threshold"))}</text>')
@@ -309,7 +328,7 @@ def line_chart(title: str, description: str, x_labels: Sequence[str],
 
     parts = _open(chart_id, title, description, height)
     parts.append(legend)
-    for tick in range(int(lo), int(hi) + 1):
+    for tick in _ticks(lo, hi):
         y = _fmt(y_of(tick))
         parts.append(f'<line x1="{_fmt(left)}" y1="{y}" x2="{_fmt(right)}" y2="{y}" '
                      f'stroke="{GRID}" stroke-width="1"/><text x="{_fmt(left - 8)}" '

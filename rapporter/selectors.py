@@ -35,10 +35,20 @@ from datetime import date
 from statistics import fmean
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.models import AgeGroup
+from handleplaner.models import (
+    FINISHED_STATUSES,
+    LIVE_STATUSES,
+    Evaluering,
+    GoalReached,
+    Handleplan,
+)
+from handleplaner.models import Status as PlanStatus
+from kvalitet.models import BarnehageFokus, Fokusomrade, Tiltak, TiltakStatus
 from observasjoner import scoring
 from observasjoner.models import (
     Instrument,
@@ -48,6 +58,7 @@ from observasjoner.models import (
     Skaar,
     Syklus,
 )
+from observasjoner.tilsyn import Tilsyn, TilsynVurdering
 
 # Udir's rule for the parent survey, used for every report to politicians.
 PRIVACY_MIN_N = 5
@@ -572,3 +583,195 @@ def semester_choices(kommune) -> list[SemesterKey]:
     pairs = Observasjonsrunde.objects.filter(kommune=kommune).values_list(
         "year", "semester").distinct()
     return sorted({SemesterKey.of(year, semester) for year, semester in pairs}, reverse=True)
+
+
+# Supervision -------------------------------------------------------------------------------
+
+@dataclass
+class SupervisionRow:
+    """A kindergarten's latest completed supervision: ratings at or above "good quality"."""
+
+    tilsyn: Tilsyn
+    rated: int
+    good: int
+
+    @property
+    def share(self) -> float | None:
+        return self.good / self.rated if self.rated else None
+
+
+@dataclass
+class ThemeRow:
+    name: str
+    rated: int
+    good: int
+    supervisions: int
+
+    @property
+    def share(self) -> float | None:
+        return self.good / self.rated if self.rated else None
+
+
+@dataclass
+class SupervisionSummary:
+    """Latest completed or published supervision per kindergarten, ratings against each
+    instrument scale's "good quality" level, and the outcomes."""
+
+    rows: list[SupervisionRow]
+    themes: list[ThemeRow]
+    outcomes: dict[str, int]
+
+    @property
+    def rated(self) -> int:
+        return sum(row.rated for row in self.rows)
+
+    @property
+    def good(self) -> int:
+        return sum(row.good for row in self.rows)
+
+    @property
+    def share(self) -> float | None:
+        return self.good / self.rated if self.rated else None
+
+
+def supervision_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
+                        filters: Filters = Filters(), year: int | None = None,
+                        tilsyn=None) -> SupervisionSummary:
+    """Two queries: supervisions (with kindergarten and scale) and their ratings.
+
+    `tilsyn` narrows the supervisions (pass `Tilsyn.objects.visible_to(user)`); drafts
+    never count. `year` keeps only visits in that year.
+    """
+    queryset = (tilsyn if tilsyn is not None else Tilsyn.objects).filter(
+        barnehage__kommune=kommune).exclude(status=Tilsyn.Status.DRAFT)
+    if barnehage_ids is not None:
+        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
+    if filters.nettverk:
+        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
+    if filters.pulje:
+        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
+    if year:
+        queryset = queryset.filter(date__year=year)
+    queryset = queryset.select_related("barnehage", "instrument__skala").prefetch_related(
+        Prefetch("vurderinger", queryset=TilsynVurdering.objects.select_related(
+            "niva", "kriterium__tema").only(
+            "id", "tilsyn_id", "niva__value", "kriterium__tema__name",
+            "kriterium__tema__order"))
+    ).order_by("barnehage__name", "-date", "-pk")
+    latest: dict[int, Tilsyn] = {}
+    for item in queryset:
+        latest.setdefault(item.barnehage_id, item)
+    rows, themes, outcomes = [], {}, dict.fromkeys(Tilsyn.Outcome.values, 0)
+    for item in latest.values():
+        good_from = item.instrument.skala.good_from
+        rated = good = 0
+        seen_themes = set()
+        for vurdering in item.vurderinger.all():
+            if vurdering.niva is None:
+                continue
+            is_good = vurdering.niva.value >= good_from
+            rated += 1
+            good += is_good
+            tema = vurdering.kriterium.tema
+            theme = themes.setdefault((tema.order, tema.name), ThemeRow(tema.name, 0, 0, 0))
+            theme.rated += 1
+            theme.good += is_good
+            seen_themes.add((tema.order, tema.name))
+        for key in seen_themes:
+            themes[key].supervisions += 1
+        if item.outcome:
+            outcomes[item.outcome] += 1
+        rows.append(SupervisionRow(item, rated, good))
+    return SupervisionSummary(rows, [themes[key] for key in sorted(themes)], outcomes)
+
+
+# Action plans ------------------------------------------------------------------------------
+
+@dataclass
+class ActionPlanSummary:
+    """Action plans by status, those overdue, and evaluations by goal reached."""
+
+    by_status: dict[str, int]
+    overdue: list[Handleplan]
+    evaluations: dict[str, int]
+    per_barnehage: list[dict]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def action_plan_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
+                        filters: Filters = Filters(), today: date | None = None,
+                        plans=None) -> ActionPlanSummary:
+    """Two queries: the plans (with kindergarten) and their evaluations.
+
+    `plans` narrows the plans (pass `Handleplan.objects.visible_to(user)`).
+    """
+    today = today or timezone.localdate()
+    queryset = (plans if plans is not None else Handleplan.objects).filter(
+        barnehage__kommune=kommune)
+    if barnehage_ids is not None:
+        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
+    if filters.nettverk:
+        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
+    if filters.pulje:
+        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
+    queryset = queryset.select_related("barnehage", "avdeling").prefetch_related(
+        Prefetch("evalueringer", queryset=Evaluering.objects.only(
+            "id", "handleplan_id", "goal_reached", "held_on"))
+    ).order_by("barnehage__name", "deadline", "pk")
+    by_status = dict.fromkeys(PlanStatus.values, 0)
+    evaluations = dict.fromkeys(GoalReached.values, 0)
+    overdue = []
+    per_barnehage: dict[int, dict] = {}
+    for plan in queryset:
+        by_status[plan.status] += 1
+        entry = per_barnehage.setdefault(plan.barnehage_id, {
+            "barnehage": plan.barnehage, "total": 0, "live": 0, "finished": 0, "overdue": 0})
+        entry["total"] += 1
+        entry["live"] += plan.status in LIVE_STATUSES
+        entry["finished"] += plan.status in FINISHED_STATUSES
+        if plan.is_overdue(today):
+            overdue.append(plan)
+            entry["overdue"] += 1
+        for evaluering in plan.evalueringer.all():
+            evaluations[evaluering.goal_reached] += 1
+    return ActionPlanSummary(by_status, overdue, evaluations, list(per_barnehage.values()))
+
+
+# Focus areas -------------------------------------------------------------------------------
+
+@dataclass
+class FocusRow:
+    """A focus area chosen by kindergartens in a year, with how far its measures are."""
+
+    fokusomrade: Fokusomrade
+    barnehager: list[str]
+    measures: dict[str, int]
+
+
+def focus_summary(kommune, year: int, *, barnehage_ids: Iterable[int] | None = None,
+                  filters: Filters = Filters()) -> list[FocusRow]:
+    """Focus areas kindergartens chose for `year`: two queries (choices, measures)."""
+    queryset = BarnehageFokus.objects.filter(barnehage__kommune=kommune, year=year)
+    if barnehage_ids is not None:
+        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
+    if filters.nettverk:
+        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
+    if filters.pulje:
+        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
+    queryset = queryset.select_related("barnehage", "fokusomrade__plan").prefetch_related(
+        Prefetch("fokusomrade__tiltak", queryset=Tiltak.objects.only(
+            "id", "fokusomrade_id", "status"))
+    ).order_by("fokusomrade__plan__title", "fokusomrade__order", "barnehage__name")
+    rows: dict[int, FocusRow] = {}
+    for choice in queryset:
+        area = choice.fokusomrade
+        if area.pk not in rows:
+            measures = dict.fromkeys(TiltakStatus.values, 0)
+            for tiltak in area.tiltak.all():
+                measures[tiltak.status] += 1
+            rows[area.pk] = FocusRow(area, [], measures)
+        rows[area.pk].barnehager.append(choice.barnehage.name)
+    return list(rows.values())

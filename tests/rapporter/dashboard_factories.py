@@ -115,3 +115,68 @@ def grow_kommune(kommune: Kommune, observer: User, kindergartens: int, *,
                            for cycle in range(3)])
             for index, observasjon in enumerate(observations)])
     return barnehager
+
+
+def build_dataset(world):
+    """Municipality A: two kindergartens observed in autumn 2024 and spring 2025."""
+    kommune = world.kommune["own"]
+    observer = world.users["observer"]
+    a1 = world.barnehage["own"]
+    pre1 = world.avdeling["own"]          # A1 Storeslem (pre-school)
+    pre2 = world.avdeling["sibling"]      # A2 Storeslem
+    tod1 = Avdeling.objects.get(barnehage=a1, age_group=AgeGroup.TODDLER)
+    autumn = make_round(kommune, 2024, "autumn")
+    spring = make_round(kommune, 2025, "spring")
+    obs = {
+        # Autumn: A1 pre-school high ES, A2 pre-school middle.
+        "a1_autumn": make_observation(autumn, pre1, observer, [
+            uniform("prek", 6, NC=1, CD=3, QF=3, LM=3), uniform("prek", 7, NC=1, CD=4,
+                                                                 QF=3, LM=4)]),
+        "a2_autumn": make_observation(autumn, pre2, observer, [
+            uniform("prek", 4, NC=2), uniform("prek", 5, NC=2)]),
+        # Spring: A1 pre-school falls to middle in ES; the toddler department appears.
+        "a1_spring": make_observation(spring, pre1, observer, [
+            uniform("prek", 4, NC=3), uniform("prek", 5, NC=3), uniform("prek", 4, NC=3)]),
+        "tod_spring": make_observation(spring, tod1, observer, [
+            uniform("toddler", 5, NC=1), uniform("toddler", 6, NC=1)]),
+    }
+    # Not counted: a second coding, a planned observation, one with a single valid cycle.
+    make_observation(spring, pre1, world.users["consultant"], [uniform("prek", 1)] * 2,
+                     double_coding_of=obs["a1_spring"])
+    make_observation(spring, pre2, observer, [uniform("prek", 1)] * 2, status="planned")
+    make_observation(spring, pre2, observer, [uniform("prek", 2)], status="submitted")
+    # Another municipality's observation never enters A's figures.
+    make_observation(make_round(world.kommune["foreign"], 2025, "spring"),
+                     world.avdeling["foreign"], world.foreign_users["observer"],
+                     [uniform("prek", 1)] * 2)
+    return kommune, obs
+
+
+def build_framework(world):
+    """Supervisions, action plans and focus choices in municipality A (and one in B)."""
+    from handleplaner.models import Evaluering, GoalReached
+    from kvalitet.models import BarnehageFokus
+    from tests.kvalitet.factories import fokus_for
+    from tests.observasjoner.tilsyn_helpers import make_action_plan, make_tilsyn
+
+    consultant = world.users["consultant"]
+    a1, a2 = world.barnehage["own"], world.barnehage["sibling"]
+    good = make_tilsyn(a1, consultant, outcome="none", status="completed", level=3)
+    weak = make_tilsyn(a2, consultant, outcome="concern", status="published", level=2)
+    make_tilsyn(a2, consultant, status="draft", level=4)  # a draft never counts
+    make_tilsyn(world.barnehage["foreign"], world.foreign_users["consultant"],
+                outcome="none", status="completed", level=1)
+    late = make_action_plan(a1, "Språk i hverdagen")
+    late.deadline = date(2020, 1, 1)
+    late.save()
+    done = make_action_plan(a2, "Lek ute")
+    Evaluering.objects.create(handleplan=done, held_on=date(2025, 6, 1), observed="Mer lek",
+                              goal_reached=GoalReached.YES)
+    Evaluering.objects.create(handleplan=done, held_on=date(2025, 9, 1), observed="Noe",
+                              goal_reached=GoalReached.PARTLY)
+    make_action_plan(world.barnehage["foreign"], "Fremmed plan")
+    fokus = fokus_for(world, "own")
+    for barnehage in (a1, a2):
+        BarnehageFokus.objects.create(barnehage=barnehage, fokusomrade=fokus, year=2025,
+                                      sub_goal="Trygg start")
+    return {"good": good, "weak": weak, "late": late, "done": done, "fokus": fokus}

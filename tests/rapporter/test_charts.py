@@ -135,3 +135,11 @@ def test_charts_embed_in_a_weasyprint_pdf():
     # SVG text is placed glyph by glyph, so the extracted text loses its spaces.
     compact = "".join(text.split())
     assert "5.8(n=12)" in compact and "IS>3" in compact and "20(65%)" in compact
+
+
+def test_percent_scale_has_a_readable_number_of_ticks():
+    chart = charts.bar_chart("Share good", "Per theme", ["A", "B"],
+                             [Series("Share", [50.0, 75.0], ns=[6, 4])], scale=(0, 100))
+    ticks = [text.text for text in ET.fromstring(str(chart)).iter(f"{SVG}text")
+             if text.get("text-anchor") == "middle"]
+    assert ticks == ["0", "10", "20", "30", "40", "50", "60", "70", "80", "90", "100"]

@@ -3,49 +3,18 @@ module gives for the same observations, with its n."""
 
 import pytest
 
-from barnehager.models import AgeGroup, Avdeling
+from barnehager.models import AgeGroup
 from observasjoner import scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
 from rapporter.selectors import Filters, SemesterKey
 
-from .dashboard_factories import make_observation, make_round, uniform
+from .dashboard_factories import build_dataset
 
 
 @pytest.fixture
 def data(world):
-    """Municipality A: two kindergartens observed in autumn 2024 and spring 2025."""
-    kommune = world.kommune["own"]
-    observer = world.users["observer"]
-    a1 = world.barnehage["own"]
-    pre1 = world.avdeling["own"]          # A1 Storeslem (pre-school)
-    pre2 = world.avdeling["sibling"]      # A2 Storeslem
-    tod1 = Avdeling.objects.get(barnehage=a1, age_group=AgeGroup.TODDLER)
-    autumn = make_round(kommune, 2024, "autumn")
-    spring = make_round(kommune, 2025, "spring")
-    obs = {
-        # Autumn: A1 pre-school high ES, A2 pre-school middle.
-        "a1_autumn": make_observation(autumn, pre1, observer, [
-            uniform("prek", 6, NC=1, CD=3, QF=3, LM=3), uniform("prek", 7, NC=1, CD=4,
-                                                                 QF=3, LM=4)]),
-        "a2_autumn": make_observation(autumn, pre2, observer, [
-            uniform("prek", 4, NC=2), uniform("prek", 5, NC=2)]),
-        # Spring: A1 pre-school falls to middle in ES; the toddler department appears.
-        "a1_spring": make_observation(spring, pre1, observer, [
-            uniform("prek", 4, NC=3), uniform("prek", 5, NC=3), uniform("prek", 4, NC=3)]),
-        "tod_spring": make_observation(spring, tod1, observer, [
-            uniform("toddler", 5, NC=1), uniform("toddler", 6, NC=1)]),
-    }
-    # Not counted: a second coding, a planned observation, one with a single valid cycle.
-    make_observation(spring, pre1, world.users["consultant"], [uniform("prek", 1)] * 2,
-                     double_coding_of=obs["a1_spring"])
-    make_observation(spring, pre2, observer, [uniform("prek", 1)] * 2, status="planned")
-    make_observation(spring, pre2, observer, [uniform("prek", 2)], status="submitted")
-    # Another municipality's observation never enters A's figures.
-    make_observation(make_round(world.kommune["foreign"], 2025, "spring"),
-                     world.avdeling["foreign"], world.foreign_users["observer"],
-                     [uniform("prek", 1)] * 2)
-    return kommune, obs
+    return build_dataset(world)
 
 
 def expected_results(*observations):

@@ -1,0 +1,7 @@
+"""Tenancy cases of the rapporter app: each part keeps its own list in a module beside this."""
+
+from .matrix_dashboard import CASES as DASHBOARD_CASES
+
+CASES = [
+    *DASHBOARD_CASES,
+]
