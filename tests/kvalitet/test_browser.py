@@ -14,9 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    # English, whatever locale the shared browser context has: the test reads English msgids.
+    page.context.add_cookies([
+        {"name": settings.SESSION_COOKIE_NAME,
+         "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url},
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
+    ])
 
 
 def watch_console(page) -> list[str]:
@@ -39,6 +42,8 @@ def test_consultant_updates_a_measure_without_leaving_the_page(live_server, page
     page.get_by_label("Status of measure 2").press("Tab")
     page.keyboard.press("Enter")  # the Update button, reached by keyboard
     expect(page.get_by_text("2 of 2 done, 0 under way")).to_be_visible()
+    second = fokus.tiltak.order_by("order", "pk").last()
+    expect(page.locator(f"#tiltak-{second.pk}-update")).to_be_focused()  # focus survives
     page.screenshot(path="/tmp/kvalitet-plan-consultant.png", full_page=True)
     assert not errors, errors
 
