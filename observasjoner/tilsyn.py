@@ -21,6 +21,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -233,8 +234,8 @@ class Tilsyn(models.Model):
     )
     correction_order = models.TextField(
         _("order to correct (pålegg om retting)"), blank=True,
-        help_text=_("Only the kindergarten authority may order correction, with a deadline. ")
-        + NO_CHILD_NAMES,
+        help_text=format_lazy("{}{}", _("Only the kindergarten authority may order "
+                                         "correction, with a deadline. "), NO_CHILD_NAMES),
     )
     correction_deadline = models.DateField(_("deadline for correction"), null=True, blank=True)
     board_comment = models.TextField(_("the parent board's comment"), blank=True,
@@ -247,12 +248,6 @@ class Tilsyn(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     closed_on = models.DateField(
         _("intensified supervision ended on"), null=True, blank=True)
-    handleplaner = models.ManyToManyField(
-        "handleplaner.Handleplan", blank=True, related_name="tilsyn",
-        verbose_name=_("action plans"),
-        help_text=_("The action plans this supervision called for (a serious concern needs "
-                    "one)."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -346,8 +341,10 @@ class Tilsyn(models.Model):
         return self.status == self.Status.PUBLISHED
 
     def action_plans(self):
-        """The action plans this supervision called for."""
-        return self.handleplaner.all()
+        """The action plans started from this supervision's development points."""
+        from handleplaner.models import Handleplan
+
+        return Handleplan.objects.filter(utviklingspunkt__tilsyn=self)
 
     def close_problems(self) -> list[str]:
         """Why the intensified supervision cannot end yet (empty when it can). The one

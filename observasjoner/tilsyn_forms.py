@@ -162,21 +162,6 @@ class BoardCommentForm(forms.ModelForm):
             field.required = True
 
 
-class ActionPlanLinkForm(forms.Form):
-    """Links one of the kindergarten's action plans to the supervision, or unlinks one."""
-
-    handleplan = forms.ModelChoiceField(label=_("Action plan"), queryset=None)
-
-    def __init__(self, *args, tilsyn, user, unlink=False, **kwargs):
-        from handleplaner.models import Handleplan
-
-        super().__init__(*args, **kwargs)
-        plans = Handleplan.objects.visible_to(user).filter(barnehage_id=tilsyn.barnehage_id)
-        linked = tilsyn.handleplaner.values("pk")
-        self.fields["handleplan"].queryset = (plans.filter(pk__in=linked) if unlink
-                                              else plans.exclude(pk__in=linked))
-
-
 class InstrumentUploadForm(forms.Form):
     kommune = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Kommune.objects.none(),

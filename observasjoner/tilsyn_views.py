@@ -27,7 +27,6 @@ from barnehager.models import Barnehage
 
 from .tilsyn import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
 from .tilsyn_forms import (
-    ActionPlanLinkForm,
     BoardCommentForm,
     InstrumentUploadForm,
     OutcomeForm,
@@ -122,12 +121,11 @@ def tilsyn_detail(request, pk: int):
         "tilsyn": tilsyn,
         "themes": tilsyn.theme_summary(),
         "levels": list(tilsyn.instrument.skala.levels.all()),
-        "utviklingspunkter": tilsyn.utviklingspunkter.select_related("tema"),
-        "action_plans": tilsyn.action_plans(),
+        "utviklingspunkter": tilsyn.utviklingspunkter.select_related("tema").prefetch_related(
+            "handleplaner"),
+        "action_plans": tilsyn.action_plans().exists(),
         "rapport": (Tilsynsrapport.objects.filter(tilsyn=tilsyn).defer("pdf").first()
                     if tilsyn.has_report else None),
-        "link_form": (ActionPlanLinkForm(tilsyn=tilsyn, user=request.user)
-                      if rules.test_rule("tilsyn.manage", request.user, tilsyn) else None),
         "completion_problems": (tilsyn.completion_problems()
                                 if tilsyn.status == Tilsyn.Status.DRAFT else []),
         "close_problems": tilsyn.close_problems() if tilsyn.is_open_concern else [],
@@ -228,25 +226,6 @@ def tilsyn_publish(request, pk: int):
             messages.error(request, message)
     else:
         messages.success(request, _("The supervision report is published."))
-    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
-
-
-@require_POST
-@role_required(*MUNICIPAL_ROLES)
-def tilsyn_action_plans(request, pk: int):
-    """Links an action plan of the kindergarten to the supervision, or removes the link."""
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
-    unlink = request.POST.get("action") == "unlink"
-    form = ActionPlanLinkForm(request.POST, tilsyn=tilsyn, user=request.user, unlink=unlink)
-    if not form.is_valid():
-        return _refuse(request, tilsyn, _("Choose one of the kindergarten's action plans."))
-    plan = form.cleaned_data["handleplan"]
-    if unlink:
-        tilsyn.handleplaner.remove(plan)
-        messages.success(request, _("The action plan is no longer linked."))
-    else:
-        tilsyn.handleplaner.add(plan)
-        messages.success(request, _("The action plan is linked to the supervision."))
     return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
 
 

@@ -82,8 +82,6 @@ CASES = [
          expect=MANAGERS_ONLY, method="post", success=REDIRECT),
     Case("observasjoner:tilsyn-close", page("tilsyn-close", "draft"),
          expect=MANAGERS_ONLY, method="post", success=REDIRECT),
-    Case("observasjoner:tilsyn-action-plans", page("tilsyn-action-plans", "completed"),
-         expect=MANAGERS_ONLY, method="post", success=REDIRECT),
     Case("observasjoner:tilsyn-report", page("tilsyn-report", "published"),
          expect=MANAGERS_AND_LEADER),
     Case("observasjoner:tilsyn-instrument-list",

@@ -78,7 +78,7 @@ def test_serious_concern_cannot_be_closed_without_an_action_plan(own, consultant
     tilsyn.refresh_from_db()
     assert tilsyn.closed_on is None and tilsyn.is_open_concern
 
-    tilsyn.handleplaner.add(make_action_plan(own))
+    make_action_plan(tilsyn)
     tilsyn.close(date(2026, 1, 10))
     tilsyn.refresh_from_db()
     assert tilsyn.closed_on == date(2026, 1, 10)

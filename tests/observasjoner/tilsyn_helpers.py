@@ -3,7 +3,7 @@ supervisions in a chosen state."""
 
 from datetime import date, timedelta
 
-from observasjoner.tilsyn import Tilsyn, TilsynInstrument, TilsynVurdering
+from observasjoner.tilsyn import Tilsyn, TilsynInstrument, TilsynVurdering, Utviklingspunkt
 
 VISIT = date(2025, 10, 1)
 
@@ -29,11 +29,14 @@ def make_tilsyn(barnehage, consultant, *, outcome: str = "", status: str = "draf
     return tilsyn
 
 
-def make_action_plan(barnehage, title: str = "Fællesskab for alle"):
+def make_action_plan(tilsyn, title: str = "Fællesskab for alle"):
+    """An action plan started from a new development point of `tilsyn`."""
     from handleplaner.models import Handleplan, Mal
 
-    return Handleplan.objects.create(barnehage=barnehage, mal=Mal.objects.order_by("pk").first(),
-                                     title=title)
+    point = Utviklingspunkt.objects.create(tilsyn=tilsyn, text=f"Punkt: {title}")
+    return Handleplan.objects.create(barnehage=tilsyn.barnehage, title=title,
+                                     mal=Mal.objects.order_by("pk").first(),
+                                     origin="tilsyn", utviklingspunkt=point)
 
 
 def english(settings):
