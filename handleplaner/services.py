@@ -52,22 +52,22 @@ class TransitionRefused(Exception):
 
 @dataclass
 class Content:
-    """What a form sends: the plan's own fields, answers by question id, phases by id."""
+    """What a form sends: the plan's own fields, its many-to-many targets by field name,
+    answers by question id and phases by id."""
 
     fields: dict[str, object] = field(default_factory=dict)
+    m2m: dict[str, list] = field(default_factory=dict)
     answers: dict[int, str] = field(default_factory=dict)
     phases: dict[int, dict[str, object]] = field(default_factory=dict)
-    dimensjoner: list | None = None
 
 
-def create_plan(*, barnehage, user, mal, title: str, avdeling=None, origin: str = "annet",
-                origin_note: str = "") -> Handleplan:
-    """A new draft with one empty phase to fill in."""
+def create_plan(*, barnehage, user, mal, title: str, **fields) -> Handleplan:
+    """A new draft with one empty phase to fill in; `fields` are further plan fields
+    (avdeling, origin and its link, origin_note)."""
     if not user.has_perm("handleplaner.create_plan", barnehage):
         raise PermissionDenied
     with transaction.atomic():
-        plan = Handleplan(barnehage=barnehage, mal=mal, title=title, avdeling=avdeling,
-                          origin=origin, origin_note=origin_note, created_by=user)
+        plan = Handleplan(barnehage=barnehage, mal=mal, title=title, created_by=user, **fields)
         plan._history_user = user
         plan.save()
         fase = Fase(handleplan=plan, order=0)
@@ -110,10 +110,11 @@ def save_content(plan_pk: int, user, *, version: int, token: str,
             if getattr(plan, name) != value:
                 setattr(plan, name, value)
                 changed = True
-        if content.dimensjoner is not None:
-            wanted = {dimensjon.pk for dimensjon in content.dimensjoner}
-            if wanted != set(plan.dimensjoner.values_list("pk", flat=True)):
-                changed = True
+        m2m_changes = {
+            name: targets for name, targets in content.m2m.items()
+            if {target.pk for target in targets}
+            != set(getattr(plan, name).values_list("pk", flat=True))}
+        changed = changed or bool(m2m_changes)
         answers = {answer.sporsmal_id: answer for answer in plan.svar.all()}
         for question_id, text in content.answers.items():
             answer = answers.get(question_id) or Svar(handleplan=plan, sporsmal_id=question_id)
@@ -137,8 +138,8 @@ def save_content(plan_pk: int, user, *, version: int, token: str,
                 changed = True
         if changed:
             _bump(plan, user, token)
-            if content.dimensjoner is not None:
-                plan.dimensjoner.set(content.dimensjoner)
+            for name, targets in m2m_changes.items():
+                getattr(plan, name).set(targets)
     return plan, changed
 
 
