@@ -11,6 +11,7 @@ NAVIGATION = [
     ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
     ("kvalitet:plan-list", _("Quality plan"), PLAN_READERS),
     ("observasjoner:tilsyn-list", _("Supervision"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
+    ("handleplaner:list", _("Action plans"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("rapporter:dashboard", _("Dashboard"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("admin:index", _("Administration"), (ROLE_ADMIN,)),
 ]

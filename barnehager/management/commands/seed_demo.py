@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "barnehager.demo",
     "kvalitet.demo",
     "observasjoner.tilsyn_demo",
+    "handleplaner.demo",
     "rapporter.demo",
 ]
 
