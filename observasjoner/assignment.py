@@ -224,6 +224,7 @@ class Proposal:
     planned: list[Observasjon]
     second_codings: list[Observasjon]
     unplanned: list[tuple[Avdeling, str]]
+    wanted_second_codings: int = 0
 
 
 @transaction.atomic
@@ -278,7 +279,7 @@ def propose_plan(runde: Observasjonsrunde, today: date | None = None) -> Proposa
             context.book(ranked[0], primary.planned_date)
             second_codings.append(_second_coding(primary, ranked[0]))
     Observasjon.objects.bulk_create(second_codings)
-    return Proposal(planned, second_codings, unplanned)
+    return Proposal(planned, second_codings, unplanned, wanted_seconds)
 
 
 def _share(count: int, percent: int) -> int:

@@ -114,6 +114,13 @@ def _report_proposal(request, proposal: assignment.Proposal) -> None:
         "Proposed: %(planned)s observations and %(second)s second codings. Adjust the plan "
         "and publish it when it is ready.") % {"planned": len(proposal.planned),
                                                "second": len(proposal.second_codings)})
+    missing = proposal.wanted_second_codings - len(proposal.second_codings)
+    if missing > 0:
+        messages.warning(request, ngettext(
+            "%(count)s second coding could not be planned: no second observer is allowed on "
+            "those days.",
+            "%(count)s second codings could not be planned: no second observer is allowed on "
+            "those days.", missing) % {"count": missing})
     for avdeling, reason in proposal.unplanned:
         messages.warning(request, _("%(avdeling)s was not planned: %(reason)s")
                          % {"avdeling": avdeling, "reason": reason})

@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from barnehager.models import AgeGroup, Pulje
 from observasjoner import assignment
@@ -12,6 +13,13 @@ from observasjoner.models import Observasjon, Observasjonsrunde
 from tests.observasjoner import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (their msgids), whatever the default language."""
+    with translation.override("en"):
+        yield
 BEFORE = date(2030, 8, 1)  # "today" when the plan is proposed
 DAY = date(2030, 9, 10)
 
@@ -47,9 +55,9 @@ def test_certification_must_be_valid_on_the_planned_date(kom, net):
     context = AssignmentContext(f.runde(kom))
     assert context.problems(target, expiring.pk, date(2030, 9, 30)) == []
     assert context.problems(target, expiring.pk, date(2030, 10, 1)) == [
-        "Utloper's certification for CLASS Pre-K expired on 30.09.2030."]
+        "Utloper's certification for CLASS Pre-K expired on 09/30/2030."]
     assert context.problems(target, late.pk, date(2030, 10, 14)) == [
-        "Sen's certification for CLASS Pre-K is valid from 15.10.2030."]
+        "Sen's certification for CLASS Pre-K is valid from 10/15/2030."]
     assert context.problems(target, late.pk, date(2030, 10, 15)) == []
 
 
@@ -62,7 +70,7 @@ def test_an_expired_observer_cannot_be_assigned_nor_proposed(kom, net):
     with pytest.raises(AssignmentRefused) as refused:
         assignment.assign(runde, target, expired, DAY)
     assert refused.value.reasons == [
-        "Gammel's certification for CLASS Pre-K expired on 31.12.2029."]
+        "Gammel's certification for CLASS Pre-K expired on 12/31/2029."]
     proposal = assignment.propose_plan(runde, today=BEFORE)
     assert proposal.planned == []
     assert proposal.unplanned[0][0] == target
@@ -196,7 +204,7 @@ def test_every_manual_change_is_checked_with_the_reason_shown(planned):
     with pytest.raises(AssignmentRefused) as refused:
         assignment.change_assignment(observasjon, first, date(2030, 12, 15))
     assert refused.value.reasons == [
-        "15.12.2030 is outside the round (02.09.2030 to 29.11.2030)."]
+        "12/15/2030 is outside the round (09/02/2030 to 11/29/2030)."]
     with pytest.raises(AssignmentRefused) as refused:
         assignment.assign(runde, target, second, DAY)
     assert refused.value.reasons == ["Mål: Storeslem is already planned in this round."]
@@ -225,7 +233,7 @@ def test_a_second_coding_follows_the_same_rules(planned):
     with pytest.raises(AssignmentRefused) as refused:
         assignment.change_assignment(observasjon, first, date(2030, 11, 4))
     assert refused.value.reasons == [
-        "Second observer: Andre's certification for CLASS Pre-K expired on 31.10.2030."]
+        "Second observer: Andre's certification for CLASS Pre-K expired on 10/31/2030."]
     assignment.change_assignment(observasjon, first, date(2030, 10, 7))
     coding.refresh_from_db()
     assert coding.planned_date == date(2030, 10, 7)
