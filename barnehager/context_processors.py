@@ -3,16 +3,26 @@ from django.utils.translation import gettext_lazy as _
 
 from kvalitet.access import PLAN_READERS
 
-from .access import MUNICIPAL_ROLES, ROLE_ADMIN, ROLE_LEADER, ROLE_OBSERVER, scope_of
+from .access import (
+    MUNICIPAL_ROLES,
+    ROLE_ADMIN,
+    ROLE_LEADER,
+    ROLE_OBSERVER,
+    ROLE_POLITICIAN,
+    scope_of,
+)
 
 # (url name, label, roles that see it). An app adds its pages here.
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("observasjoner:my-observations", _("My observations"), (ROLE_OBSERVER,)),
     ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
     ("kvalitet:plan-list", _("Quality plan"), PLAN_READERS),
     ("observasjoner:tilsyn-list", _("Supervision"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("handleplaner:list", _("Action plans"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
+    ("observasjoner:story-list", _("Practice stories"), (ROLE_LEADER,)),
     ("rapporter:dashboard", _("Dashboard"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
+    ("rapporter:report-list", _("Reports"), (*MUNICIPAL_ROLES, ROLE_POLITICIAN, ROLE_LEADER)),
     ("admin:index", _("Administration"), (ROLE_ADMIN,)),
 ]
 

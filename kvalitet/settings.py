@@ -223,6 +223,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "handleplaner.tasks.send_due_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The annual report of each municipality whose configured date is today (once).
+    "rapporter-annual-reports": {
+        "task": "rapporter.tasks.schedule_annual_reports",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # Kindergarten reports of rounds closed without them (close_round's signal orders them
+    # at once; this catches any it missed).
+    "rapporter-kindergarten-reports": {
+        "task": "rapporter.tasks.schedule_kindergarten_reports",
+        "schedule": crontab(minute=20),
+    },
 }
 EMBEDDED_MODE = CELERY_TASK_ALWAYS_EAGER
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RapporterConfig(AppConfig):
     name = "rapporter"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the signal receivers

@@ -1,5 +1,7 @@
 from django.urls import path  # noqa: F401 - patterns are added as the app's views land
 
+from rapporter import report_views
+
 from . import dashboard_views
 
 app_name = "rapporter"
@@ -16,4 +18,19 @@ urlpatterns += [
          name="dashboard-barnehage"),
     path("dashboard/avdeling/<int:pk>/", dashboard_views.avdeling_dashboard,
          name="dashboard-avdeling"),
+]
+
+# Reports (PDF): list and history, ordering, progress, download, the annual report's texts.
+urlpatterns += [
+    path("pdf/", report_views.report_list, name="report-list"),
+    path("pdf/bestill/<slug:kind>/", report_views.report_order, name="report-order"),
+    path("pdf/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("pdf/<int:pk>/status/", report_views.report_status, name="report-status"),
+    path("pdf/<int:pk>/last-ned/", report_views.report_download, name="report-download"),
+    path("pdf/<int:pk>/ny-versjon/", report_views.report_regenerate,
+         name="report-regenerate"),
+    path("pdf/<slug:slug>/anbefaling/<int:year>/", report_views.recommendation_edit,
+         name="recommendation-edit"),
+    path("pdf/<slug:slug>/innstillinger/", report_views.report_settings,
+         name="report-settings"),
 ]

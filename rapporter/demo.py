@@ -1,0 +1,73 @@
+"""Demo reports: each municipality's report date, the consultants' recommendation for the
+latest year with observations, and one published annual report for Bærum.
+
+Idempotent: settings and texts are keyed on the municipality (and year); the report is
+made only when Bærum has no published annual report for that year yet. Rendering it takes
+about two seconds; it is skipped when Bærum has no observation that counts.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from barnehager.models import Kommune
+
+from . import selectors, services
+from .models import Anbefaling, Kind, Rapport, Rapportinnstilling
+
+# (day, month) of the annual report; each covers the previous calendar year.
+REPORT_DATES = {"moss": (15, 2), "baerum": (1, 3), "frederikshavn": (1, 2)}
+
+RECOMMENDATIONS = {
+    "nb": (
+        "Observasjonene viser at de voksne gir barna god emosjonell støtte, og at "
+        "organiseringen av hverdagen fungerer i de fleste avdelingene. Støtten til læring og "
+        "språk er fortsatt det området der avdelingene varierer mest.\n\n"
+        "Vi anbefaler at utvalget viderefører satsingen på språk og samtaler i hverdagen, "
+        "med veiledning i nettverkene og tid til refleksjon i personalgruppene.\n\n"
+        "Vi anbefaler også at barnehager med tilsyn som har ført til handleplan, får tett "
+        "oppfølging fra pedagogisk rådgiver til planene er evaluert."
+    ),
+    "da": (
+        "Observationerne viser, at de voksne giver børnene god følelsesmæssig støtte, og at "
+        "organiseringen af hverdagen fungerer på de fleste stuer. Støtten til læring og sprog "
+        "er fortsat det område, hvor stuerne varierer mest.\n\n"
+        "Vi anbefaler, at udvalget fastholder indsatsen for sprog og samtaler i hverdagen med "
+        "vejledning i områderne og tid til refleksion i personalegrupperne.\n\n"
+        "Vi anbefaler desuden, at dagtilbud med skærpet tilsyn får tæt opfølgning fra "
+        "konsulenterne, indtil handleplanerne er evalueret."
+    ),
+}
+
+
+def seed(stdout) -> None:
+    for kommune in Kommune.objects.filter(slug__in=REPORT_DATES):
+        day, month = REPORT_DATES[kommune.slug]
+        Rapportinnstilling.objects.get_or_create(
+            kommune=kommune,
+            defaults={"annual_day": day, "annual_month": month, "covers_previous_year": True})
+        year = _latest_year(kommune)
+        Anbefaling.objects.get_or_create(
+            kommune=kommune, year=year,
+            defaults={"text": RECOMMENDATIONS.get(kommune.language, RECOMMENDATIONS["nb"])})
+    baerum = Kommune.objects.filter(slug="baerum").first()
+    if baerum is None:
+        return
+    year = _latest_year(baerum)
+    if not any(row.semester.year == year
+               for row in selectors.load_observations(baerum).rows):
+        stdout.write("  Bærum has no observations that count: no demo annual report")
+        return
+    if Rapport.objects.filter(kind=Kind.ANNUAL, kommune=baerum, year=year).published().exists():
+        return
+    rapport = services.order(Kind.ANNUAL, baerum, year=year)
+    started = timezone.now()
+    services.generate_now(rapport)
+    seconds = (timezone.now() - started).total_seconds()
+    stdout.write(f"  {baerum}: annual report {year} published ({seconds:.1f} s)")
+
+
+def _latest_year(kommune) -> int:
+    """The latest year with an observation round, else last year."""
+    years = kommune.observasjonsrunder.order_by("-year").values_list("year", flat=True)
+    return years.first() or date.today().year - 1
