@@ -186,7 +186,7 @@ class InstrumentUploadForm(forms.Form):
 
 class TilsynFilterForm(forms.Form):
     barnehage = forms.ModelChoiceField(label=_("Kindergarten"), required=False,
-                                       queryset=Barnehage.objects.none())
+                                       queryset=Barnehage.objects.none(), empty_label=_("All"))
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + Tilsyn.Status.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,

@@ -7,13 +7,11 @@ it: 404), then the rules in `tilsyn.py` for what the supervision's state allows.
 
 from __future__ import annotations
 
-from datetime import date
-
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
 from barnehager.decorators import role_required
-from barnehager.models import Barnehage
 
 from .tilsyn import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
 from .tilsyn_forms import (
@@ -37,8 +34,7 @@ from .tilsyn_forms import (
     UtviklingspunktFormSet,
 )
 from .tilsyn_import import InstrumentImportError, import_instrument
-
-REPORT_INTERVAL_YEARS = 2
+from .tilsyn_selectors import overdue_reports
 
 
 def _tilsyn_for(request, pk: int, rule: str | None = None) -> Tilsyn:
@@ -59,27 +55,6 @@ def _allowed(rule: str, request, tilsyn: Tilsyn) -> bool:
 def _refuse(request, tilsyn: Tilsyn, message: str):
     messages.error(request, message)
     return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
-
-
-def _two_years_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - REPORT_INTERVAL_YEARS)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - REPORT_INTERVAL_YEARS, day=28)
-
-
-def overdue_reports(user, today: date | None = None):
-    """Kindergartens of the consultant's municipalities with no report published in the
-    last two years (the Danish minimum), with the date of their latest one."""
-    cutoff = _two_years_before(today or timezone.localdate())
-    kommune_ids = scope_of(user).kommune_ids(*MUNICIPAL_ROLES)
-    barnehager = Barnehage.objects.all() if scope_of(user).superuser else (
-        Barnehage.objects.filter(kommune_id__in=kommune_ids))
-    return (barnehager.select_related("kommune")
-            .annotate(last_published=Max("tilsyn__published_on",
-                                         filter=Q(tilsyn__status=Tilsyn.Status.PUBLISHED)))
-            .filter(Q(last_published__isnull=True) | Q(last_published__lt=cutoff))
-            .order_by("kommune__name", "last_published", "name"))
 
 
 @role_required(*MUNICIPAL_ROLES, ROLE_LEADER)

@@ -205,3 +205,21 @@ def test_the_menu_offers_supervision_to_consultants_and_leaders(client, world):
         client.force_login(world.users[role])
         page = client.get(reverse("home")).content.decode()
         assert (f'href="{url("tilsyn-list")}"' in page) is shown, role
+
+
+def test_the_home_page_shows_intensified_supervision_and_the_leaders_latest(client, world):
+    tilsyn = make_tilsyn(world.barnehage["own"], world.users["consultant"], outcome="concern",
+                         status="completed")
+    client.force_login(world.users["consultant"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Under intensified supervision" in page
+    assert url("tilsyn-detail", tilsyn.pk) in page
+    assert "2 institutions have no published supervision report" in page
+
+    client.force_login(world.users["leader"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Latest supervision of A1 barnehage" in page
+    assert "Under intensified supervision" not in page
+
+    client.force_login(world.users["observer"])
+    assert 'id="tilsyn-home-heading"' not in client.get(reverse("home")).content.decode()
