@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -172,12 +172,7 @@ def fokusomrade_delete(request, pk: int):
         Fokusomrade.objects.visible_to(request.user).select_related("plan__kommune"), pk=pk)
     plan = _editable_plan(request, fokusomrade.plan_id)
     if request.method == "POST":
-        try:
-            fokusomrade.delete()
-        except ProtectedError:
-            messages.error(request, _("This focus area cannot be deleted: action plans refer "
-                                      "to it."))
-            return redirect("kvalitet:fokusomrade-edit", fokusomrade.pk)
+        fokusomrade.delete()
         messages.success(request, _("The focus area was deleted."))
         return redirect("kvalitet:plan-detail", plan.pk)
     prefetch_related_objects([fokusomrade], "tiltak", "tegn", "valgt_av")
