@@ -4,6 +4,7 @@ Debian's Chromium."""
 import os
 
 import pytest
+from django.utils import translation
 
 from tests.world import World, build_world
 
@@ -13,6 +14,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Tests read like specifications in the English msgids; a test that checks another
+    language asks for it (Accept-Language, a language cookie or translation.override).
+    The product's own default stays Norwegian bokmål (tests/barnehager/test_i18n.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
