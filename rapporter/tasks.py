@@ -1,8 +1,9 @@
-"""Celery tasks: render a report, and the scheduled orders Celery beat runs daily.
+"""Celery tasks: render a report, and the scheduled orders Celery beat runs.
 
-`generate_report` retries a failed attempt with exponential backoff; `acks_late` with
-`reject_on_worker_lost` runs it again when a worker dies halfway. A report is only ever
-published whole (see `services.publish`), so running it twice is harmless.
+`generate_report` retries a failed attempt with exponential backoff (autoretry); the last
+failure is written on the report row. `acks_late` with `reject_on_worker_lost` runs it
+again when a worker dies halfway. A report is only ever published whole (see
+`services.publish`), so running it twice is harmless.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def generate_report(self, rapport_id: int) -> str:
     except Rapport.DoesNotExist:
         raise
     except Exception as error:
+        if self.request.is_eager:
+            # Run in the web process (the embedded mode): no worker would ever retry it,
+            # so it fails at once, visibly, and the page that ordered it shows why.
+            logger.exception("report %s failed", rapport_id)
+            services.mark_failed(rapport_id, error)
+            return ""
         logger.warning("report %s, attempt %s failed: %s", rapport_id, attempt, error)
         if self.request.retries < self.max_retries:
             services.note_retry(rapport_id, error, attempt)
@@ -60,13 +67,14 @@ def generate_report(self, rapport_id: int) -> str:
 
 @shared_task
 def schedule_annual_reports(today: str | None = None) -> list[int]:
-    """Orders the annual report of every municipality whose report date is today, once."""
+    """Orders the annual report of every municipality whose report date is today: once per
+    municipality and year, however often the beat runs."""
     day = date.fromisoformat(today) if today else timezone.localdate()
     ordered = []
     for setting in Rapportinnstilling.objects.due_on(day).select_related("kommune"):
         year = setting.report_year(day)
         already = Rapport.objects.filter(kind=Kind.ANNUAL, kommune=setting.kommune, year=year,
-                                         scheduled=True, requested_at__date=day).exists()
+                                         scheduled=True).exists()
         if already:
             continue
         with transaction.atomic():
