@@ -10,6 +10,7 @@ from barnehager.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, KOMMUNER, PEOPLE, 
 DEMO_MODULES = [
     "barnehager.demo",
     "kvalitet.demo",
+    "observasjoner.demo",
     "observasjoner.tilsyn_demo",
     "handleplaner.demo",
     "rapporter.demo",
