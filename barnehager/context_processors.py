@@ -18,6 +18,7 @@ NAVIGATION = [
     ("observasjoner:my-observations", _("My observations"), (ROLE_OBSERVER,)),
     ("barnehage-list", _("Kindergartens"), (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)),
     ("kvalitet:plan-list", _("Quality plan"), PLAN_READERS),
+    ("observasjoner:runde-list", _("Observation rounds"), MUNICIPAL_ROLES),
     ("observasjoner:tilsyn-list", _("Supervision"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("handleplaner:list", _("Action plans"), (*MUNICIPAL_ROLES, ROLE_LEADER)),
     ("observasjoner:story-list", _("Practice stories"), (ROLE_LEADER,)),
