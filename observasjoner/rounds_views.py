@@ -41,6 +41,7 @@ from .importing import ImportFailed, import_observations
 from .models import Endring, Observasjon, Observasjonsrunde, Skaar, Syklus
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+SHOWN_PAIRS = 20
 
 
 def band_label(band: str | None) -> str:
@@ -434,6 +435,7 @@ def reliability_overview(request):
     kommune_ids = list(municipal_kommuner(request.user).values_list("pk", flat=True))
     pairs = reliability.double_coded_pairs(kommune_ids)
     observers = reliability.observer_agreement(pairs)
+    shown = pairs[:SHOWN_PAIRS]
     pair_rows = [{
         "pair": pair,
         "dimensions": [{"code": code, "exact": percent(agreement.exact),
@@ -443,12 +445,12 @@ def reliability_overview(request):
                        for code, agreement in pair.dimensions.items()],
         "overall": percent(pair.overall.within_one),
         "overall_below": pair.overall.meets_target is False,
-    } for pair in pairs]
+    } for pair in shown]
     observer_rows = [{"row": row, "within_one": percent(row.agreement.within_one),
                       "exact": percent(row.agreement.exact), "icc": score(row.agreement.icc)}
                      for row in observers]
     return render(request, "observasjoner/rounds/reliability.html", {
-        "pairs": pair_rows, "observers": observer_rows,
+        "pairs": pair_rows, "observers": observer_rows, "pair_count": len(pairs),
         "target": percent(scoring.WITHIN_ONE_TARGET),
         "recent": reliability.RECENT_CODINGS,
     })
