@@ -138,11 +138,10 @@ def _certify(user: User) -> None:
 
     certified_on = date.today().replace(day=1) - timedelta(days=90)
     for instrument in Instrument.objects.filter(code__in=("toddler", "prek")):
-        Sertifisering.objects.get_or_create(
-            user=user, instrument=instrument,
-            defaults={"certified_on": certified_on,
-                      "valid_until": certified_on + timedelta(days=365)},
-        )
+        if not Sertifisering.objects.filter(user=user, instrument=instrument).exists():
+            Sertifisering.objects.create(user=user, instrument=instrument,
+                                         certified_on=certified_on,
+                                         valid_until=certified_on + timedelta(days=365))
 
 
 def _admin_group() -> Group:
