@@ -234,12 +234,21 @@ def load_observations(kommune, *, barnehage_ids: Iterable[int] | None = None,
                       instruments: dict[str, Instrument] | None = None) -> ObservationSet:
     """Counting observations of a municipality (or of `barnehage_ids`), scored.
 
-    Six queries whatever the size: instruments, domains, dimensions, observations (with
-    round, department, kindergarten, network and cohort joined), cycles, scores. Pass
-    `instruments` from `instruments_with_structure()` to save the first three.
+    Seven queries whatever the size: instruments, domains, dimensions (pass `instruments`
+    from `instruments_with_structure()` to save those three), rounds, observations (with
+    department, kindergarten, network and cohort joined), cycles and scores.
+
+    Cycles and scores are read as plain rows, not model instances: a municipality like
+    Bærum has some 40 000 scores over two years, and building a model object for each
+    costs seconds. The rows become the same `scoring.CycleData` that `scoring.cycles_of`
+    builds from a prefetched observation, and `scoring.observation_result` scores them
+    with the round's `scoring.rules_for` (tests/rapporter/test_selectors.py checks that
+    every result equals `scoring.result_of`).
     """
     instruments = instruments if instruments is not None else instruments_with_structure()
     specs = {code: scoring.spec_for(instrument) for code, instrument in instruments.items()}
+    dimension_codes = {dim.pk: dim.code for instrument in instruments.values()
+                       for domene in instrument.domener.all() for dim in domene.dimensjoner.all()}
     queryset = counting_observations(kommune, barnehage_ids)
     if filters.instrument:
         queryset = queryset.filter(instrument__code=filters.instrument)
@@ -249,39 +258,57 @@ def load_observations(kommune, *, barnehage_ids: Iterable[int] | None = None,
         queryset = queryset.filter(avdeling__barnehage__pulje_id=filters.pulje)
     if filters.age_group:
         queryset = queryset.filter(avdeling__age_group=filters.age_group)
-    queryset = queryset.select_related(
-        "runde", "instrument", "avdeling__barnehage__nettverk", "avdeling__barnehage__pulje",
-    ).prefetch_related(
-        Prefetch("sykluser", queryset=Syklus.objects.order_by("number")),
-        Prefetch("sykluser__skaar",
-                 queryset=Skaar.objects.select_related("dimensjon").only(
-                     "id", "syklus_id", "value", "dimensjon__code")),
-    ).order_by("runde__year", "runde__start_date", "pk")
+    rules = {runde.pk: scoring.rules_for(runde)
+             for runde in Observasjonsrunde.objects.filter(kommune=kommune)}
+    observations = list(queryset.order_by("runde__year", "runde__start_date", "pk").values(
+        "pk", "runde_id", "runde__year", "runde__semester", "observed_on", "planned_date",
+        "children_enrolled", "instrument__code", "avdeling_id", "avdeling__name",
+        "avdeling__age_group", "avdeling__enrolled_children", "avdeling__barnehage_id",
+        "avdeling__barnehage__name", "avdeling__barnehage__nettverk_id",
+        "avdeling__barnehage__nettverk__name", "avdeling__barnehage__pulje_id",
+        "avdeling__barnehage__pulje__name"))
+    candidates = queryset.values("pk")
+    scores: dict[int, dict[str, int]] = defaultdict(dict)
+    for syklus_id, dimensjon_id, value in Skaar.objects.filter(
+            syklus__observasjon__in=candidates, value__isnull=False).order_by().values_list(
+            "syklus_id", "dimensjon_id", "value"):
+        scores[syklus_id][dimension_codes[dimensjon_id]] = value
+    cycles: dict[int, list[tuple]] = defaultdict(list)
+    for cycle in Syklus.objects.filter(observasjon__in=candidates).order_by(
+            "observasjon_id", "number").values_list(
+            "observasjon_id", "pk", "number", "started_at", "ended_at", "interrupted",
+            "children_present"):
+        cycles[cycle[0]].append(cycle[1:])
     rows = []
-    for observasjon in queryset:
-        spec = specs.get(observasjon.instrument.code)
+    for obs in observations:
+        spec = specs.get(obs["instrument__code"])
         if spec is None:
             continue
-        result = scoring.result_of(observasjon, spec)
+        enrolled = obs["children_enrolled"] or obs["avdeling__enrolled_children"] or None
+        data = [
+            scoring.CycleData(
+                number=number, scores=scores.get(syklus_id, {}),
+                minutes=(ended - started).total_seconds() / 60 if started and ended else None,
+                interrupted=interrupted, children_present=present, children_enrolled=enrolled)
+            for syklus_id, number, started, ended, interrupted, present in cycles[obs["pk"]]]
+        result = scoring.observation_result(data, spec, rules[obs["runde_id"]])
         if not result.counts:
             continue
-        avdeling = observasjon.avdeling
-        barnehage = avdeling.barnehage
         rows.append(ObservationRow(
-            id=observasjon.pk,
-            semester=SemesterKey.of(observasjon.runde.year, observasjon.runde.semester),
-            runde_id=observasjon.runde_id,
-            observed_on=observasjon.observed_on or observasjon.planned_date,
-            instrument=observasjon.instrument.code,
-            avdeling_id=avdeling.pk,
-            avdeling_name=avdeling.name,
-            age_group=avdeling.age_group,
-            barnehage_id=barnehage.pk,
-            barnehage_name=barnehage.name,
-            nettverk_id=barnehage.nettverk_id,
-            nettverk_name=barnehage.nettverk.name if barnehage.nettverk else None,
-            pulje_id=barnehage.pulje_id,
-            pulje_name=barnehage.pulje.name if barnehage.pulje else None,
+            id=obs["pk"],
+            semester=SemesterKey.of(obs["runde__year"], obs["runde__semester"]),
+            runde_id=obs["runde_id"],
+            observed_on=obs["observed_on"] or obs["planned_date"],
+            instrument=obs["instrument__code"],
+            avdeling_id=obs["avdeling_id"],
+            avdeling_name=obs["avdeling__name"],
+            age_group=obs["avdeling__age_group"],
+            barnehage_id=obs["avdeling__barnehage_id"],
+            barnehage_name=obs["avdeling__barnehage__name"],
+            nettverk_id=obs["avdeling__barnehage__nettverk_id"],
+            nettverk_name=obs["avdeling__barnehage__nettverk__name"],
+            pulje_id=obs["avdeling__barnehage__pulje_id"],
+            pulje_name=obs["avdeling__barnehage__pulje__name"],
             result=result,
         ))
     shown = {code: instrument for code, instrument in instruments.items()
@@ -637,7 +664,7 @@ class SupervisionSummary:
 def supervision_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
                         filters: Filters = Filters(), year: int | None = None,
                         tilsyn=None) -> SupervisionSummary:
-    """Two queries: supervisions (with kindergarten and scale) and their ratings.
+    """Two queries: supervisions (with kindergarten and scale) and their ratings as rows.
 
     `tilsyn` narrows the supervisions (pass `Tilsyn.objects.visible_to(user)`); drafts
     never count. `year` keeps only visits in that year.
@@ -652,36 +679,32 @@ def supervision_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
         queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
     if year:
         queryset = queryset.filter(date__year=year)
-    queryset = queryset.select_related("barnehage", "instrument__skala").prefetch_related(
-        Prefetch("vurderinger", queryset=TilsynVurdering.objects.select_related(
-            "niva", "kriterium__tema").only(
-            "id", "tilsyn_id", "niva__value", "kriterium__tema__name",
-            "kriterium__tema__order"))
-    ).order_by("barnehage__name", "-date", "-pk")
     latest: dict[int, Tilsyn] = {}
-    for item in queryset:
+    for item in queryset.select_related("barnehage", "instrument__skala").order_by(
+            "barnehage__name", "-date", "-pk"):
         latest.setdefault(item.barnehage_id, item)
-    rows, themes, outcomes = [], {}, dict.fromkeys(Tilsyn.Outcome.values, 0)
+    by_tilsyn = {item.pk: item for item in latest.values()}
+    counts = {pk: [0, 0] for pk in by_tilsyn}  # rated, good
+    themes: dict[tuple[int, str], ThemeRow] = {}
+    theme_supervisions: dict[tuple[int, str], set[int]] = defaultdict(set)
+    ratings = TilsynVurdering.objects.filter(
+        tilsyn_id__in=list(by_tilsyn), niva__isnull=False).order_by().values_list(
+        "tilsyn_id", "niva__value", "kriterium__tema__order", "kriterium__tema__name")
+    for tilsyn_id, value, order, name in ratings:
+        is_good = value >= by_tilsyn[tilsyn_id].instrument.skala.good_from
+        counts[tilsyn_id][0] += 1
+        counts[tilsyn_id][1] += is_good
+        theme = themes.setdefault((order, name), ThemeRow(name, 0, 0, 0))
+        theme.rated += 1
+        theme.good += is_good
+        theme_supervisions[(order, name)].add(tilsyn_id)
+    for key, supervisions in theme_supervisions.items():
+        themes[key].supervisions = len(supervisions)
+    outcomes = dict.fromkeys(Tilsyn.Outcome.values, 0)
     for item in latest.values():
-        good_from = item.instrument.skala.good_from
-        rated = good = 0
-        seen_themes = set()
-        for vurdering in item.vurderinger.all():
-            if vurdering.niva is None:
-                continue
-            is_good = vurdering.niva.value >= good_from
-            rated += 1
-            good += is_good
-            tema = vurdering.kriterium.tema
-            theme = themes.setdefault((tema.order, tema.name), ThemeRow(tema.name, 0, 0, 0))
-            theme.rated += 1
-            theme.good += is_good
-            seen_themes.add((tema.order, tema.name))
-        for key in seen_themes:
-            themes[key].supervisions += 1
         if item.outcome:
             outcomes[item.outcome] += 1
-        rows.append(SupervisionRow(item, rated, good))
+    rows = [SupervisionRow(item, *counts[item.pk]) for item in latest.values()]
     return SupervisionSummary(rows, [themes[key] for key in sorted(themes)], outcomes)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,7 +111,7 @@ def cell_html(column: Column, value: Any) -> SafeString:
         return figure_html(value)
     if column.kind == SCORE:
         if value.value is None:
-            return format_html("–")
+            return mark_safe("–")
         return format_html('{} <span class="badge band-{}">{}</span>', _number(value.value),
                            value.band or "none", BAND_LABELS.get(value.band, ""))
     if column.kind == SHARE:
@@ -126,7 +126,7 @@ def figure_html(fig: Figure) -> SafeString:
         return format_html('<span title="{}">– <small class="text-body-secondary">n={}'
                            "</small></span>", _("Fewer than 5 observations"), fig.n)
     if fig.mean is None:
-        return format_html('<span class="text-body-secondary">– <small>n=0</small></span>')
+        return mark_safe('<span class="text-body-secondary">– <small>n=0</small></span>')
     small = format_html(' <abbr class="text-danger-emphasis fw-semibold" title="{}">*</abbr>',
                         SMALL_N_NOTE) if fig.small else ""
     return format_html('<span class="text-nowrap">{} <span class="badge band-{}">{}</span> '

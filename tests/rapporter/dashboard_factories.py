@@ -58,12 +58,13 @@ def _instrument_cached(code: str) -> Instrument:
     return _INSTRUMENTS[code]
 
 
-def add_cycles(items: list[tuple[Observasjon, list[dict[str, int]]]], *, minutes: int = 20):
-    """Cycles and scores for many observations in two bulk inserts."""
+def add_cycles(items: list[tuple[Observasjon, list[dict[str, int]]]], *, minutes: int = 20,
+               first: int = 1):
+    """Cycles (numbered from `first`) and scores for many observations in two bulk inserts."""
     start = timezone.make_aware(datetime(2025, 9, 1, 9, 0))
     sykluser, pending = [], []
     for observasjon, cycles in items:
-        for number, scores in enumerate(cycles, start=1):
+        for number, scores in enumerate(cycles, start=first):
             begin = start + timedelta(minutes=25 * number)
             syklus = Syklus(observasjon=observasjon, client_id=uuid.uuid4(), number=number,
                             started_at=begin, ended_at=begin + timedelta(minutes=minutes),
@@ -152,12 +153,37 @@ def build_dataset(world):
     return kommune, obs
 
 
+def make_tilsyn(barnehage, consultant, *, outcome: str = "", status: str = "completed",
+                level: int = 3):
+    """A supervision with the shared instrument, every criterion rated at `level`."""
+    from observasjoner.tilsyn import Tilsyn, TilsynInstrument, TilsynVurdering
+
+    instrument = TilsynInstrument.objects.get(kommune__isnull=True,
+                                              language=barnehage.kommune.language)
+    visit = date(2025, 10, 1)
+    tilsyn = Tilsyn.objects.create(
+        barnehage=barnehage, consultant=consultant, instrument=instrument, date=visit,
+        outcome=outcome, status=status,
+        follow_up_date=visit + timedelta(days=90) if outcome in Tilsyn.INTENSIFIED else None)
+    niva = instrument.skala.levels.get(value=level)
+    TilsynVurdering.objects.bulk_create(
+        TilsynVurdering(tilsyn=tilsyn, kriterium=kriterium, niva=niva)
+        for tema in instrument.temaer.all() for kriterium in tema.kriterier.all())
+    return tilsyn
+
+
+def make_action_plan(barnehage, title: str, **fields):
+    from handleplaner.models import Handleplan, Mal
+
+    return Handleplan.objects.create(barnehage=barnehage, title=title,
+                                     mal=Mal.objects.order_by("pk").first(), **fields)
+
+
 def build_framework(world):
     """Supervisions, action plans and focus choices in municipality A (and one in B)."""
     from handleplaner.models import Evaluering, GoalReached
     from kvalitet.models import BarnehageFokus
     from tests.kvalitet.factories import fokus_for
-    from tests.observasjoner.tilsyn_helpers import make_action_plan, make_tilsyn
 
     consultant = world.users["consultant"]
     a1, a2 = world.barnehage["own"], world.barnehage["sibling"]
@@ -166,9 +192,7 @@ def build_framework(world):
     make_tilsyn(a2, consultant, status="draft", level=4)  # a draft never counts
     make_tilsyn(world.barnehage["foreign"], world.foreign_users["consultant"],
                 outcome="none", status="completed", level=1)
-    late = make_action_plan(a1, "Språk i hverdagen")
-    late.deadline = date(2020, 1, 1)
-    late.save()
+    late = make_action_plan(a1, "Språk i hverdagen", deadline=date(2020, 1, 1))
     done = make_action_plan(a2, "Lek ute")
     Evaluering.objects.create(handleplan=done, held_on=date(2025, 6, 1), observed="Mer lek",
                               goal_reached=GoalReached.YES)

@@ -2,6 +2,7 @@
 module gives for the same observations, with its n."""
 
 import pytest
+from django.utils import translation
 
 from barnehager.models import AgeGroup
 from observasjoner import scoring
@@ -10,6 +11,12 @@ from rapporter import selectors
 from rapporter.selectors import Filters, SemesterKey
 
 from .dashboard_factories import build_dataset
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -147,3 +154,29 @@ def test_semester_key_parsing():
     assert SemesterKey.parse("2025-autumn") == SemesterKey.of(2025, "autumn")
     assert SemesterKey.parse("nonsense") is None and SemesterKey.parse("2025-summer") is None
     assert SemesterKey.of(2025, "spring") < SemesterKey.of(2025, "autumn")
+
+
+def test_every_loaded_result_equals_scoring_result_of(data, world):
+    kommune, obs = data
+    # Add an observation with cycles the validity rules reject: short, interrupted, thin.
+    from .dashboard_factories import add_cycles, make_observation, make_round, uniform
+
+    runde = make_round(kommune, 2025, "autumn")
+    mixed = make_observation(runde, world.avdeling["sibling"], world.users["observer"],
+                             [uniform("prek", 5), uniform("prek", 6)])
+    add_cycles([(mixed, [{}, {}])], minutes=5, first=3)  # no scores: invalid
+    mixed.sykluser.filter(number=2).update(interrupted=True)
+    mixed.children_enrolled = 50  # 20 present of 50: below half
+    mixed.save()
+    other = make_observation(runde, world.avdeling["own"], world.users["observer"],
+                             [uniform("prek", 3), uniform("prek", 4, PC=7)], minutes=9)
+    loaded = {row.id: row.result for row in selectors.load_observations(kommune).rows}
+    expected = {}
+    for observasjon in Observasjon.objects.filter(runde__kommune=kommune).prefetch_related(
+            "sykluser__skaar__dimensjon").select_related("runde", "avdeling", "instrument"):
+        result = scoring.result_of(observasjon)
+        if (observasjon.status in selectors.COUNTING_STATUSES
+                and observasjon.double_coding_of_id is None and result.counts):
+            expected[observasjon.pk] = result
+    assert loaded == expected
+    assert mixed.pk not in loaded and other.pk not in loaded
