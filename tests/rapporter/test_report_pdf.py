@@ -155,7 +155,8 @@ def test_pdf_is_tagged_with_title_and_language(world, media):
     assert reader.metadata.title == expected
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
     assert rapport.pages == len(reader.pages) > 10
-    assert "CLASS® is a registered trademark of Teachstone, Inc." in " ".join(pdf_lines(rapport))
+    text = " ".join(pdf_lines(rapport))
+    assert "CLASS®" in text and "Teachstone, Inc." in text  # the trademark notice
 
 
 def test_recommendation_text_is_escaped_not_markup(world, media):

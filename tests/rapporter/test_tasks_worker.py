@@ -3,10 +3,12 @@ the environment): the kindergarten reports of a whole municipality as one group,
 failing report that the worker retries instead of publishing anything."""
 
 import time
+from importlib import import_module
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
+from django.apps import apps as django_apps
 
 from kvalitet.celery import app
 from rapporter import services
@@ -14,8 +16,14 @@ from rapporter.models import Kind, Rapport, Status
 from tests.rapporter.dashboard_factories import grow_kommune
 from tests.world import build_world
 
-pytestmark = [pytest.mark.celery_worker,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def instruments(transactional_db):
+    """The CLASS instruments, loaded again by their (idempotent) data migration: an
+    earlier transactional test's flush empties them."""
+    import_module("observasjoner.migrations.0002_class_instruments").load(django_apps, None)
 
 
 @pytest.fixture
