@@ -293,8 +293,13 @@ def _domain_columns(data: ObservationSet, instrument: str) -> list[Column]:
 
 
 def _thresholds(data: ObservationSet, instrument: str) -> list[charts.Threshold]:
-    return [charts.Threshold(domain.threshold, f"{domain.code} > {domain.threshold:g}")
-            for domain in data.domains(instrument) if domain.threshold is not None]
+    """One line per threshold value, naming every domain it applies to ("ES, CO > 5")."""
+    by_value: dict[float, list[str]] = {}
+    for domain in data.domains(instrument):
+        if domain.threshold is not None:
+            by_value.setdefault(domain.threshold, []).append(domain.code)
+    return [charts.Threshold(value, f"{', '.join(codes)} > {value:g}")
+            for value, codes in by_value.items()]
 
 
 def _group_series(data: ObservationSet, instrument: str, groups, *,
