@@ -96,6 +96,7 @@ def _strings(runde) -> dict:
         "server_error": _("The server did not accept a change (error {status}). It stays on "
                           "this tablet and is sent again shortly."),
         "refused": _("The server refused a change: {reason}"),
+        "dismiss": _("Dismiss"),
         "conflict": _("{dimension} in cycle {cycle}: this tablet has {mine}, another device "
                       "saved {theirs}."),
         "keep_mine": _("Keep mine ({value})"),
@@ -228,6 +229,7 @@ def service_worker(request):
         "staticPrefix": static(""),
         "apiPrefix": reverse("observasjoner:api-state", args=[1]).rsplit("/", 2)[0] + "/",
         "pagePattern": _page_pattern(),
+        "logoutPath": reverse("logout"),
     }
     body = render_to_string("observasjoner/recording/sw.js", {"config": json.dumps(config)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

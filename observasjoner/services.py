@@ -169,13 +169,14 @@ class CycleInput:
             raise Invalid("invalid", _("A cycle cannot end before it starts."))
         return cls(
             client_id=_uuid(data.get("client_id"), "client_id"),
-            number=parse_count(data.get("number"), "number", low=1, high=99) or 0,
+            number=parse_count(data.get("number"), _("Cycle number"), low=1, high=99) or 0,
             started_at=started_at,
             ended_at=ended_at,
             interrupted=bool(data.get("interrupted")),
             activity=activity,
-            children_present=parse_count(data.get("children_present"), "children_present"),
-            adults_present=parse_count(data.get("adults_present"), "adults_present"),
+            children_present=parse_count(data.get("children_present"),
+                                         _("Children present")),
+            adults_present=parse_count(data.get("adults_present"), _("Adults present")),
         )
 
 
@@ -198,7 +199,7 @@ class ScoreInput:
             change_id=_uuid(data.get("change_id"), "change_id"),
             cycle=_uuid(data.get("cycle"), "cycle"),
             dimension=str(data.get("dimension") or ""),
-            value=parse_count(data.get("value"), "value", low=1, high=99),
+            value=parse_count(data.get("value"), _("Score"), low=1, high=99),
             note=note.strip(),
             base_version=parse_count(data.get("base_version"), "base_version",
                                     high=2**31) or 0,
@@ -309,7 +310,8 @@ def save_score(observasjon: Observasjon, data: ScoreInput) -> Saved:
 
 def save_observation_details(observasjon: Observasjon, data: dict) -> Saved:
     """The observation's own figures (children enrolled in the department)."""
-    children_enrolled = parse_count(data.get("children_enrolled"), "children_enrolled")
+    children_enrolled = parse_count(data.get("children_enrolled"),
+                                    _("Children enrolled"))
     with transaction.atomic():
         observasjon = _lock(observasjon)
         if observasjon.children_enrolled == children_enrolled:

@@ -428,6 +428,15 @@
     return false;
   }
 
+  /* A change the server can never take (a count out of range): it would hold up every
+     change behind it, so it waits beside the queue, shown, until the observer dismisses it. */
+  function setAside(entry, reason) {
+    setOutbox(outbox().filter(function (e) { return e.id !== entry.id; }));
+    const kept = conflicts().filter(function (c) { return c.key !== entry.key; });
+    kept.push({ key: entry.key, refused: true, reason: reason, entry: entry });
+    setConflicts(kept);
+  }
+
   async function refresh() {
     if (!navigator.onLine) {
       return;
@@ -483,6 +492,11 @@
         render();
         continue;
       }
+      if (answer.status === 400 && answer.body && answer.body.error === "invalid") {
+        setAside(entry, answer.body.reason);
+        render();
+        continue;
+      }
       if (answer.status === 423) {
         setProblem("locked");
       } else if (answer.status === "login" || answer.status === 401) {
@@ -511,6 +525,7 @@
     } finally {
       busy = false;
       render();
+      root.dataset.synced = "true";
     }
   }
 
@@ -519,7 +534,7 @@
   function resolve(key, keepMine) {
     const found = conflicts().find(function (c) { return c.key === key; });
     setConflicts(conflicts().filter(function (c) { return c.key !== key; }));
-    if (found && keepMine) {
+    if (found && keepMine && !found.refused) {
       enqueue("score", key, found.mine, knownVersion(key));
     }
     render();
@@ -707,6 +722,20 @@
       const show = function (value) { return value === null ? T.no_score : value; };
       const item = document.createElement("li");
       item.className = "mb-2";
+      if (conflict.refused) {
+        const text = document.createElement("p");
+        text.className = "mb-1";
+        text.textContent = fill(T.refused, { reason: conflict.reason || "" });
+        const dismiss = document.createElement("button");
+        dismiss.type = "button";
+        dismiss.className = "btn btn-outline-primary";
+        dismiss.dataset.resolve = conflict.key;
+        dismiss.dataset.keep = "none";
+        dismiss.textContent = T.dismiss;
+        item.append(text, dismiss);
+        list.appendChild(item);
+        return;
+      }
       const text = document.createElement("p");
       text.className = "mb-1";
       text.textContent = fill(T.conflict, {

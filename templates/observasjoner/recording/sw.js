@@ -103,10 +103,16 @@ async function pageNetworkFirst(request, path) {
 
 self.addEventListener("fetch", function (event) {
   const request = event.request;
+  const url = new URL(request.url);
+  if (request.method === "POST" && url.pathname === CONFIG.logoutPath) {
+    // Logging out forgets the kept pages (the outbox of unsent scores stays in the page's
+    // storage: it is never thrown away).
+    event.waitUntil(caches.delete(PAGE_CACHE));
+    return;
+  }
   if (request.method !== "GET") {
     return;
   }
-  const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf(CONFIG.apiPrefix) === 0) {
     return;
   }
