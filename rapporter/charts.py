@@ -17,8 +17,8 @@ and values are written as text. The caller puts a table with the same figures ne
 every chart (the dashboards do; so must a report).
 
 Values of None (no data, or suppressed for privacy) draw no bar and the label "–".
-Rendering costs well under a millisecond per chart (see tests/rapporter/test_charts.py
-and `manage.py benchmark`).
+Cost, measured with `manage.py benchmark`: 0.1-0.7 ms for a trend, a band chart or a
+chart of three domains; about 5 ms for 86 kindergartens x 3 domains.
 """
 
 from __future__ import annotations
