@@ -1,5 +1,5 @@
 """Demo reports: each municipality's report date, the consultants' recommendation for the
-latest year with observations, and one published annual report for Bærum.
+year an annual report covers, and one published annual report for Bærum.
 
 Idempotent: settings and texts are keyed on the municipality (and year); the report is
 made only when Bærum has no published annual report for that year yet. Rendering it takes
@@ -46,14 +46,14 @@ def seed(stdout) -> None:
         Rapportinnstilling.objects.get_or_create(
             kommune=kommune,
             defaults={"annual_day": day, "annual_month": month, "covers_previous_year": True})
-        year = _latest_year(kommune)
+        year = _report_year(kommune)
         Anbefaling.objects.get_or_create(
             kommune=kommune, year=year,
             defaults={"text": RECOMMENDATIONS.get(kommune.language, RECOMMENDATIONS["nb"])})
     baerum = Kommune.objects.filter(slug="baerum").first()
     if baerum is None:
         return
-    year = _latest_year(baerum)
+    year = _report_year(baerum)
     if not any(row.semester.year == year
                for row in selectors.load_observations(baerum).rows):
         stdout.write("  Bærum has no observations that count: no demo annual report")
@@ -67,7 +67,9 @@ def seed(stdout) -> None:
     stdout.write(f"  {baerum}: annual report {year} published ({seconds:.1f} s)")
 
 
-def _latest_year(kommune) -> int:
-    """The latest year with an observation round, else last year."""
-    years = kommune.observasjonsrunder.order_by("-year").values_list("year", flat=True)
-    return years.first() or date.today().year - 1
+def _report_year(kommune) -> int:
+    """Last year, the one an annual report covers, when it had observation rounds; else
+    the latest year that had any (else last year)."""
+    last_year = date.today().year - 1
+    years = set(kommune.observasjonsrunder.values_list("year", flat=True))
+    return last_year if last_year in years or not years else max(years)

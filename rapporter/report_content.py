@@ -99,6 +99,13 @@ class InstrumentSection:
         return list(self.domain_names.items())
 
     @property
+    def nothing_shown(self) -> bool:
+        """No figure of the subject itself may be shown in the period or the one before
+        (every group under the minimum): the report says so instead of empty tables."""
+        return all(figure.mean is None for group in (self.total, self.previous)
+                   for figure in group.figures.values())
+
+    @property
     def any_suppressed(self) -> bool:
         groups = [self.total, self.previous, *self.by_semester, *self.by_age_group, *self.trend]
         if self.comparison:
@@ -302,21 +309,25 @@ def domain_changes(sections: list[InstrumentSection]) -> list[Change]:
 # Quality plan, supervision, action plans -------------------------------------------------
 
 def quality_plan(kommune, year: int, barnehager=None) -> list[Kvalitetsplan]:
-    """Plans covering the year, each focus area with its measures' progress and the
+    """Plans covering the year, else the latest plan that ended before it (marked with
+    `covers_year = False`); each focus area with its measures' progress and the
     kindergartens that chose it that year (only `barnehager` when given)."""
     choices = BarnehageFokus.objects.filter(year=year).select_related("barnehage").order_by(
         "barnehage__name")
     if barnehager is not None:
         choices = choices.filter(barnehage__in=barnehager)
+    started = Kvalitetsplan.objects.filter(kommune=kommune, start_year__lte=year)
+    covering = started.filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    queryset = covering if covering.exists() else started.order_by("-end_year")[:1]
     plans = list(
-        Kvalitetsplan.objects.filter(kommune=kommune, start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+        Kvalitetsplan.objects.filter(pk__in=queryset.values("pk"))
         .prefetch_related(
             "prinsipper",
             Prefetch("fokusomrader__tiltak", queryset=Tiltak.objects.order_by("order", "pk")),
             Prefetch("fokusomrader__valgt_av", queryset=choices, to_attr="year_choices"),
         ).order_by("-start_year", "title"))
     for plan in plans:
+        plan.covers_year = plan.covers(year)
         plan.areas = list(plan.fokusomrader.all())
         for area in plan.areas:
             counts = Counter(tiltak.status for tiltak in area.tiltak.all())
@@ -327,6 +338,7 @@ def quality_plan(kommune, year: int, barnehager=None) -> list[Kvalitetsplan]:
             area.not_started = counts[TiltakStatus.NOT_STARTED]
             area.progress = (round(100 * area.done / area.measure_count)
                              if area.measure_count else None)
+        plan.has_measures = any(area.measures for area in plan.areas)
     return plans
 
 
