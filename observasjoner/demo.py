@@ -280,13 +280,16 @@ def _record(runde: Observasjonsrunde, primaries: list[Observasjon],
     language = runde.kommune.language
     sykluser, skaar = [], []
     cycle_scores: dict[int, list[dict[str, int]]] = {}
+    interrupted: dict[int, bool] = {}  # the third cycle broke off (both observers see it)
     for observasjon in primaries:
         code = observasjon.instrument.code
         level = _department_level(observasjon.avdeling_id)
         cycles = [{dim: _score(rng, dim, MEANS[code][dim] + level + trend)
                    for dim in MEANS[code]} for _ in range(3)]
         cycle_scores[observasjon.pk] = cycles
-        _cycles(observasjon, cycles, rng, sykluser, skaar, dimensjoner)
+        interrupted[observasjon.pk] = rng.random() < 0.05
+        _cycles(observasjon, cycles, rng, sykluser, skaar, dimensjoner,
+                interrupted_third=interrupted[observasjon.pk])
         _finish(observasjon, rng, status)
         _feedback(observasjon, cycles, rng, language, dimensjoner)
     primary_observers = {obs.pk: obs.observer_id for obs in primaries}
@@ -299,7 +302,8 @@ def _record(runde: Observasjonsrunde, primaries: list[Observasjon],
                     or primary_observers[observasjon.double_coding_of_id] in weak)
         cycles = [{dim: _second_score(rng, value, careless) for dim, value in cycle.items()}
                   for cycle in primary_cycles]
-        _cycles(observasjon, cycles, rng, sykluser, skaar, dimensjoner)
+        _cycles(observasjon, cycles, rng, sykluser, skaar, dimensjoner,
+                interrupted_third=interrupted[observasjon.double_coding_of_id])
         _finish(observasjon, rng, status)
         recorded.append(observasjon)
     Syklus.objects.bulk_create(sykluser)
@@ -331,10 +335,9 @@ def _second_score(rng: random.Random, value: int, careless: bool) -> int:
 
 
 def _cycles(observasjon: Observasjon, cycles, rng: random.Random, sykluser: list,
-            skaar: list, dimensjoner) -> None:
+            skaar: list, dimensjoner, *, interrupted_third: bool) -> None:
     enrolled = observasjon.children_enrolled or observasjon.avdeling.enrolled_children or 12
     clock = timezone.make_aware(datetime.combine(observasjon.planned_date, time(9, 0)))
-    interrupted_third = rng.random() < 0.05
     for number, scores in enumerate(cycles, start=1):
         minutes = rng.randint(15, 20)
         syklus = Syklus(
