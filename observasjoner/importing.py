@@ -7,7 +7,9 @@ cycle) and `children_present`. Rows with the same department, date, observer and
 instrument make one observation; a second observer of the same department on the same
 day makes a second coding of it.
 
-Every row is checked before anything is written; one bad row and the file is refused,
+History is taken as recorded: the observer must be a user with an observer role in the
+municipality, but past certifications and workplaces are not checked (they are often not
+in Kvalitet). Every row is checked before anything is written; one bad row and the file is refused,
 each problem reported with its line number. Imported observations are locked history in
 a closed round "Import <semester> <year>" of the municipality.
 """
