@@ -48,6 +48,12 @@ class FeedbackForm(forms.ModelForm):
             "feedback_dimensions": forms.CheckboxSelectMultiple,
             "feedback_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        labels = {
+            "feedback_strengths": _("Strengths"),
+            "feedback_dimensions": _("Dimensions to work on"),
+            "feedback_development": _("How to work on them"),
+            "feedback_meeting_on": _("Feedback meeting"),
+        }
         help_texts = {
             "feedback_strengths": _("What the department does well. Never write a child's "
                                     "name."),

@@ -408,6 +408,7 @@
       });
       setOutbox(list);
       notice = fill(T.renumbered, { old: old, new: body.next_number });
+      window.setTimeout(function () { notice = ""; render(); }, 20000);
       return true;
     }
     if (body.error === "version_conflict" && entry.kind === "score" && body.server) {
