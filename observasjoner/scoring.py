@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import fmean, pstdev
 
 LOW, MIDDLE, HIGH = "low", "middle", "high"
@@ -39,9 +40,10 @@ class InstrumentSpec:
     low_below: float = 2.5
     high_from: float = 5.5
 
-    @property
-    def dimension_codes(self) -> list[str]:
-        return [dim.code for domain in self.domains for dim in domain.dimensions]
+    @cached_property
+    def dimension_codes(self) -> tuple[str, ...]:
+        """Computed once per spec: dashboards ask for it thousands of times per page."""
+        return tuple(dim.code for domain in self.domains for dim in domain.dimensions)
 
     def reverse(self, value: float) -> float:
         """A reversed dimension (Negative Climate) enters domain scores as 8 - score."""

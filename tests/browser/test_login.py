@@ -19,7 +19,7 @@ def test_leader_logs_in_and_sees_her_kindergarten(live_server, page):
     page.get_by_label("E-postadresse").fill("leader.baerum@demo.kvalitet.no")
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("heading", name="Eiksmarka barnehage")).to_be_visible()
+    expect(page.get_by_role("heading", name="Eiksmarka barnehage", exact=True)).to_be_visible()
     page.screenshot(path="/tmp/home-leader.png", full_page=True)
     # Switch to English with the keyboard-usable language form.
     page.get_by_role("button", name="Vis meny").click()
