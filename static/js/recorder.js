@@ -316,6 +316,7 @@
   // Sending ---------------------------------------------------------------------------
 
   let refusedShort = false;
+  let refreshSoon = false;
   let busy = false;
   let problem = null;
   let notice = "";
@@ -408,6 +409,7 @@
       });
       setOutbox(list);
       notice = fill(T.renumbered, { old: old, new: body.next_number });
+      refreshSoon = true;  // show the other device's cycle too
       window.setTimeout(function () { notice = ""; render(); }, 20000);
       return true;
     }
@@ -523,6 +525,10 @@
         await refresh();
       }
       await flush();
+      if (refreshSoon) {
+        refreshSoon = false;
+        await refresh();
+      }
     } finally {
       busy = false;
       render();

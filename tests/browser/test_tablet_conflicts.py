@@ -149,3 +149,28 @@ def test_refusals_keep_the_change_until_the_server_accepts_it(world, browser, li
     expect(status).to_have_text("All saved on the server")
     assert Syklus.objects.get(pk=syklus.pk).adults_present == 3
     context.close()
+
+
+def test_a_cycle_number_taken_on_a_second_device_is_renumbered(world, browser, live_server):
+    observasjon = observation_for(world, "own", status=Observasjon.Status.IN_PROGRESS)
+    record_cycle(observasjon, 1, SCORES)
+    context = open_tablet(browser, live_server)
+    page = context.new_page()
+    log_in(page, world.users[Role.OBSERVER])
+    page.goto(f"/observasjoner/{observasjon.pk}/registrering/")
+    expect(page.locator("#recorder")).to_have_attribute("data-synced", "true")
+
+    elsewhere = record_cycle(observasjon, 2, {"PC": 5})
+    page.locator("#new-cycle").tap()
+    expect(page.locator("#sync-problem")).to_contain_text(
+        "Another device had already recorded cycle 2; this tablet's cycle is now cycle 3.")
+    expect(page.locator("#cycle-number")).to_have_text("3")
+    expect(page.locator("#sync-status")).to_have_text("All saved on the server")
+    expect(page.locator("#cycle-tabs")).to_contain_text("Cycle 2")
+    tap_score(page, "PC", 4)
+    expect(page.locator("#sync-status")).to_have_text("All saved on the server")
+    numbers = dict(Syklus.objects.filter(observasjon=observasjon)
+                   .values_list("number", "client_id"))
+    assert sorted(numbers) == [1, 2, 3] and numbers[2] == elsewhere.client_id
+    assert Skaar.objects.get(syklus__number=3, syklus__observasjon=observasjon).value == 4
+    context.close()
