@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import fmean, pstdev
 
+from django.utils.translation import gettext as _
+
 LOW, MIDDLE, HIGH = "low", "middle", "high"
 WITHIN_ONE_TARGET = 0.80
 
@@ -98,18 +100,20 @@ def cycle_problems(cycle: CycleData, spec: InstrumentSpec, rules: ValidityRules)
     problems = []
     missing = [code for code in spec.dimension_codes if cycle.scores.get(code) is None]
     if missing:
-        problems.append("missing scores: " + ", ".join(missing))
+        problems.append(_("missing scores: %(codes)s") % {"codes": ", ".join(missing)})
     off_scale = [code for code, value in cycle.scores.items()
                  if value is not None and not spec.scale_min <= value <= spec.scale_max]
     if off_scale:
-        problems.append("scores off the scale: " + ", ".join(off_scale))
+        problems.append(_("scores off the scale: %(codes)s") % {"codes": ", ".join(off_scale)})
     if cycle.interrupted:
-        problems.append("interrupted")
+        problems.append(_("interrupted"))
     elif cycle.minutes is not None and cycle.minutes < rules.min_cycle_minutes:
-        problems.append(f"shorter than {rules.min_cycle_minutes:g} minutes")
+        problems.append(_("shorter than %(minutes)s minutes")
+                        % {"minutes": f"{rules.min_cycle_minutes:g}"})
     if (cycle.children_enrolled and cycle.children_present is not None
             and cycle.children_present < rules.min_presence_share * cycle.children_enrolled):
-        problems.append("fewer than half the enrolled children present")
+        problems.append(_("fewer than %(percent)s %% of the enrolled children present")
+                        % {"percent": f"{rules.min_presence_share * 100:g}"})
     return problems
 
 
