@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from barnehager.demo import demo_email
+from barnehager.demo import ADMIN_GROUP, demo_email
 from barnehager.models import Barnehage, User
 from kvalitet.models import Fokusomrade
 from observasjoner.models import Dimensjon, Observasjon, Utviklingspunkt
@@ -388,6 +389,7 @@ PLANS = (
 
 
 def seed(stdout) -> None:
+    _admins_edit_templates()
     today = timezone.localdate()
     created = 0
     for spec in PLANS:
@@ -398,6 +400,15 @@ def seed(stdout) -> None:
         _seed_plan(spec, barnehage, today)
         created += 1
     stdout.write(f"  {created} action plans")
+
+
+def _admins_edit_templates() -> None:
+    """Municipal admins add their municipality's own templates in the admin."""
+    group = Group.objects.filter(name=ADMIN_GROUP).first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="handleplaner",
+            content_type__model__in=("mal", "seksjon", "sporsmal")))
 
 
 def _user(role: str, barnehage: Barnehage) -> User | None:

@@ -266,6 +266,10 @@ class FaseForm(forms.Form):
         return cleaned
 
 
+PERIOD_PAIR = {"period_start", "period_end"}
+PHASE_PAIR = {"start", "end"}
+
+
 class PlanEditor:
     """The plan form and its phase forms, bound together from one POST."""
 
@@ -282,8 +286,14 @@ class PlanEditor:
         self.phases = list(plan.faser.all())
         self.phase_forms = [FaseForm(data, fase=fase, submitting=submitting)
                             for fase in self.phases]
+        self._valid: bool | None = None
 
     def is_valid(self) -> bool:
+        if self._valid is None:
+            self._valid = self._validate()
+        return self._valid
+
+    def _validate(self) -> bool:
         plan_valid = self.form.is_valid()
         cleaned, errors = self.form.cleaned_data, self.form.errors
         # Phases are checked against the period as sent, unless the period itself is wrong.
@@ -307,11 +317,19 @@ class PlanEditor:
         return self.form.cleaned_data.get("editor") or ""
 
     def content(self) -> Content:
+        """What validated. Dates checked against each other travel together: when one of a
+        pair is wrong, neither is saved, so the saved plan never holds half a fix."""
         content = self.form.content()
+        if PERIOD_PAIR & self.form.errors.keys():
+            for name in PERIOD_PAIR:
+                content.fields.pop(name, None)
         for phase_form in self.phase_forms:
+            skip = set(phase_form.errors)
+            if PHASE_PAIR & skip:
+                skip |= PHASE_PAIR
             content.phases[phase_form.fase.pk] = {
                 name: value for name, value in phase_form.cleaned_data.items()
-                if name not in phase_form.errors}
+                if name not in skip}
         return content
 
     def error_messages(self) -> list[str]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -37,6 +38,15 @@ from .models import TRANSITION_LABELS, Fase, Handleplan
 from .pdf import render_plan_pdf
 
 PLAN_ROLES = (ROLE_LEADER, *MUNICIPAL_ROLES)
+STEP_DONE = {
+    "submit": gettext_lazy("The plan is submitted for approval. The consultants have been "
+                           "told."),
+    "approve": gettext_lazy("The plan is approved. The leader has been told."),
+    "return_to_leader": gettext_lazy("The plan is returned to the leader with your comment."),
+    "start": gettext_lazy("The work has started. Record the progress of each phase below."),
+    "evaluate": gettext_lazy("The plan is marked as evaluated."),
+    "close": gettext_lazy("The plan is closed. The leader has been told."),
+}
 PAGE_SIZE = 50
 
 
@@ -179,7 +189,8 @@ def plan_edit(request, pk: int):
         return _render_edit(request, plan, editor)
 
     submitting = request.POST.get("action") == "submit"
-    editor = PlanEditor(plan, request.POST, submitting=submitting)
+    # First save what is right for a draft; then, to submit, check what a submission needs.
+    editor = PlanEditor(plan, request.POST)
     valid = editor.is_valid()
     if "version" in editor.form.errors or "editor" in editor.form.errors:
         return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
@@ -192,9 +203,10 @@ def plan_edit(request, pk: int):
     except services.NotEditable as refused:
         messages.error(request, _not_editable_message(refused.plan))
         return redirect("handleplaner:detail", pk)
-    if not valid:
-        return _render_edit(request, plan, _rebound(plan, request, submitting),
-                            status=200, not_submitted=submitting)
+    if not valid or submitting:
+        checked = _rebound(plan, request, submitting)
+        if not (valid and checked.is_valid()):
+            return _render_edit(request, plan, checked, not_submitted=submitting)
     if submitting:
         try:
             services.apply_transition(plan.pk, "submit", request.user)
@@ -202,8 +214,7 @@ def plan_edit(request, pk: int):
             for message in refused.messages:
                 messages.error(request, message)
             return redirect("handleplaner:edit", pk)
-        messages.success(request, _("The plan is submitted for approval. The consultants "
-                                    "have been told."))
+        messages.success(request, STEP_DONE["submit"])
         return redirect("handleplaner:detail", pk)
     messages.success(request, _("Saved at %(time)s.") % {
         "time": date_format(timezone.localtime(), "TIME_FORMAT")})
@@ -337,7 +348,7 @@ def plan_transition(request, pk: int, name: str):
         for message in invalid.messages:
             messages.error(request, message)
         return redirect("handleplaner:detail", pk)
-    messages.success(request, _("Done: %(step)s.") % {"step": TRANSITION_LABELS[name]})
+    messages.success(request, STEP_DONE[name])
     return redirect("handleplaner:detail", pk)
 
 

@@ -41,8 +41,19 @@
     });
   }
 
+  // Until the server answers, the status line says the latest changes are not saved yet.
+  const status = document.getElementById("autosave-status");
+
+  function markPending() {
+    if (status && status.dataset.pending && !status.hasAttribute("data-is-pending")) {
+      status.textContent = status.dataset.pending;
+      status.setAttribute("data-is-pending", "");
+    }
+  }
+
   function store() {
     edits += 1;
+    markPending();
     try {
       localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), values: snapshot() }));
     } catch (error) {
@@ -97,6 +108,9 @@
   form.addEventListener("change", store);
   form.addEventListener("htmx:beforeRequest", function () {
     editsSent = edits;
+    if (status) {
+      status.removeAttribute("data-is-pending");
+    }
   });
   document.body.addEventListener("handleplan-saved", function () {
     if (edits === editsSent) {

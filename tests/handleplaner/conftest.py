@@ -8,3 +8,15 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The data migrations' rows (CLASS instruments, the SMART and SMTTE presets), loaded
+    again: a transactional test's flush empties them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("observasjoner.migrations.0002_class_instruments").load(apps, None)
+    import_module("handleplaner.migrations.0002_presets").load_presets(apps, None)

@@ -26,9 +26,9 @@ def make_plan(barnehage, *, status: str = Status.DRAFT, complete: bool = True,
     plan = Handleplan.objects.create(barnehage=barnehage, mal=smart(), title=title,
                                      status=status, created_by=created_by, **values)
     if complete:
-        Svar.objects.bulk_create([
-            Svar(handleplan=plan, sporsmal=question, text=f"Answer to question {question.pk}")
-            for question in Sporsmal.objects.filter(seksjon__mal=plan.mal)])
+        for question in Sporsmal.objects.filter(seksjon__mal=plan.mal):
+            Svar.objects.create(handleplan=plan, sporsmal=question,
+                                text=f"Answer to question {question.pk}")
         for order, title_ in enumerate(PHASE_TITLES):
             Fase.objects.create(handleplan=plan, order=order, title=title_,
                                 description=f"What happens in phase {order + 1}",
