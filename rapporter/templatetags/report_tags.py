@@ -48,12 +48,16 @@ def percent(part, whole):
 
 
 @register.simple_tag(takes_context=True)
-def published_reports_for_politician(context, limit=10):
-    """The annual reports a politician may download, newest first (one query)."""
-    return list(
-        Rapport.objects.visible_to(context["request"].user).published()
-        .filter(kind=Kind.ANNUAL).select_related("kommune")
-        .order_by("kommune__name", "-year", "-version")[:limit])
+def published_reports_for_politician(context, limit=5):
+    """The newest published version of each annual report a politician may download,
+    newest year first (one query; older versions are on the reports page)."""
+    latest = {}
+    reports = (Rapport.objects.visible_to(context["request"].user).published()
+               .filter(kind=Kind.ANNUAL).select_related("kommune")
+               .order_by("-year", "kommune__name", "-version")[:50])
+    for rapport in reports:
+        latest.setdefault((rapport.kommune_id, rapport.year), rapport)
+    return list(latest.values())[:limit]
 
 
 @register.filter
