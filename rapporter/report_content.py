@@ -76,6 +76,16 @@ class Change:
         return round(self.now, self.digits) - round(self.before, self.digits)
 
 
+@dataclass(frozen=True)
+class InstrumentCharts:
+    """The charts of one instrument's section; each sits under the table with its figures."""
+
+    scores: charts.Chart
+    bands: charts.Chart
+    age_groups: charts.Chart | None = None
+    trend: charts.Chart | None = None
+
+
 @dataclass
 class InstrumentSection:
     """One CLASS instrument's results for the report's period."""
@@ -92,7 +102,7 @@ class InstrumentSection:
     dimensions: list[dict]
     trend: list[selectors.GroupFigures]
     comparison: selectors.GroupFigures | None = None
-    charts: list[charts.Chart] = field(default_factory=list)
+    charts: InstrumentCharts | None = None
 
     @property
     def domains(self) -> list[tuple[str, str]]:
@@ -189,7 +199,7 @@ def instrument_sections(data: selectors.ObservationSet, year: int, *, semester: 
 
 def _instrument_charts(section: InstrumentSection, spec, subject: str,
                        band_labels: dict[str, str], *, previous_label: str,
-                       current_label: str) -> list[charts.Chart]:
+                       current_label: str) -> InstrumentCharts:
     codes = [domain.code for domain in spec.domains]
     categories = [f"{code} {section.domain_names.get(code, '')}" for code in codes]
     thresholds = [charts.Threshold(domain.threshold, _("research threshold %(value)s")
@@ -213,9 +223,21 @@ def _instrument_charts(section: InstrumentSection, spec, subject: str,
         [series(previous_label, section.previous), series(current_label, section.total)],
         category_thresholds=thresholds,
     )
-    result = [scores]
-    if section.trend and len(section.trend) > 1:
-        result.append(charts.line_chart(
+    age_groups = None
+    if len(section.by_age_group) > 1:
+        age_groups = charts.bar_chart(
+            _("%(instrument)s: domain scores by age group, %(current)s")
+            % {"instrument": section.name, "current": current_label},
+            _("Mean domain score on the 1-7 scale for each age group, with the number of "
+              "observations (n); an age group with fewer than %(min_n)s observations is not "
+              "shown. The table above gives the same figures.") % {"min_n": MIN_N},
+            categories,
+            [series(group.label, group) for group in section.by_age_group],
+            category_thresholds=thresholds,
+        )
+    trend = None
+    if len(section.trend) > 1:
+        trend = charts.line_chart(
             _("%(instrument)s: development over semesters") % {"instrument": section.name},
             _("Mean domain score per semester, one line per domain; a gap means fewer than "
               "%(min_n)s observations. The table above gives the same figures.")
@@ -225,9 +247,8 @@ def _instrument_charts(section: InstrumentSection, spec, subject: str,
                                       for group in section.trend],
                            ns=[group.figures[code].n for group in section.trend])
              for code, category in zip(codes, categories, strict=True)],
-            thresholds=[],
-        ))
-    result.append(charts.band_chart(
+        )
+    bands = charts.band_chart(
         _("%(instrument)s: observations by band") % {"instrument": section.name},
         _("Share of observations whose domain score is low (below 2.5), middle or high "
           "(5.5 and above), %(current)s. The table above gives the same counts.")
@@ -235,8 +256,8 @@ def _instrument_charts(section: InstrumentSection, spec, subject: str,
         categories,
         [None if row.suppressed else row.counts for row in section.bands],
         band_labels=band_labels,
-    ))
-    return result
+    )
+    return InstrumentCharts(scores=scores, bands=bands, age_groups=age_groups, trend=trend)
 
 
 def _previous_semester(year: int, semester: str) -> selectors.SemesterKey:
