@@ -460,13 +460,18 @@ def _seed_plan(spec: PlanSpec, barnehage: Barnehage, today: date) -> Handleplan:
     plan.dimensjoner.set(_dimensions(spec.dimensions))
     _answers(plan, spec)
     for order, phase in enumerate(spec.phases):
-        fase = Fase.objects.create(
+        fase = Fase(
             handleplan=plan, order=order, title=phase.title, description=phase.description,
             start=_day(today, phase.start), end=_day(today, phase.end),
             completed_on=_day(today, phase.completed) if phase.completed is not None
             else None)
+        fase._history_user = plan._history_user
+        fase.save()
+        # A progress note written a few days before the phase ended, or recently.
+        written = _moment(today, min(phase.end, 0) - 3)
         for text in phase.progress:
-            Fremdrift.objects.create(fase=fase, text=text, written_by=leader)
+            note = Fremdrift.objects.create(fase=fase, text=text, written_by=leader)
+            Fremdrift.objects.filter(pk=note.pk).update(created_at=written)
     for offset, text in spec.comments:
         comment = Kommentar.objects.create(handleplan=plan, author=consultant, text=text)
         Kommentar.objects.filter(pk=comment.pk).update(created_at=_moment(today, offset))

@@ -69,9 +69,11 @@ class _Names:
             name: {obj.pk: str(obj) for obj in model.objects.select_related(*related).filter(
                 pk__in={getattr(r, f"{name}_id") for r in plan_records} - {None})}
             for name, (model, related) in FOREIGN_KEYS.items()}
-        self.dimensjoner = {dimensjon.pk: f"{dimensjon.code} {dimensjon.name}"
-                            for dimensjon in Dimensjon.objects.filter(
-                                pk__in={row[2] for row in m2m_rows if row[0] == "dim"})}
+        self.dimensjoner = {
+            dimensjon.pk: f"{dimensjon.domene.instrument.name}: {dimensjon.code} "
+                          f"{dimensjon.name}"
+            for dimensjon in Dimensjon.objects.select_related("domene__instrument").filter(
+                pk__in={row[2] for row in m2m_rows if row[0] == "dim"})}
         self.kriterier = {kriterium.pk: str(kriterium) for kriterium in Kriterium.objects.filter(
             pk__in={row[2] for row in m2m_rows if row[0] == "krit"})}
 
