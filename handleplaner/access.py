@@ -33,9 +33,9 @@ class HandleplanQuerySet(models.QuerySet):
 
 
 class MalQuerySet(models.QuerySet):
-    def available_in(self, kommune_id: int) -> MalQuerySet:
-        """The global presets and the municipality's own templates that are in use."""
-        return self.filter(models.Q(kommune__isnull=True) | models.Q(kommune_id=kommune_id),
+    def available_in(self, *kommune_ids: int) -> MalQuerySet:
+        """The global presets and these municipalities' own templates that are in use."""
+        return self.filter(models.Q(kommune__isnull=True) | models.Q(kommune_id__in=kommune_ids),
                            active=True)
 
 

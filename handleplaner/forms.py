@@ -105,9 +105,7 @@ class PlanCreateForm(forms.ModelForm):
         self.fields["avdeling"].queryset = Avdeling.objects.filter(
             barnehage__in=barnehager).select_related("barnehage")
         kommune_ids = {barnehage.kommune_id for barnehage in barnehager}
-        self.fields["mal"].queryset = Mal.objects.filter(
-            pk__in=[mal.pk for kommune_id in kommune_ids
-                    for mal in Mal.objects.available_in(kommune_id)])
+        self.fields["mal"].queryset = Mal.objects.available_in(*kommune_ids)
         self.fields["mal"].empty_label = None
         for name, queryset in origin_querysets([b.pk for b in barnehager], kommune_ids).items():
             self.fields[name].queryset = queryset

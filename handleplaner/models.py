@@ -197,9 +197,6 @@ class Origin(models.TextChoices):
 
 
 class PlanQuerySet(HandleplanQuerySet):
-    def waiting_for_approval(self) -> PlanQuerySet:
-        return self.filter(status=Status.SUBMITTED)
-
     def overdue(self, today: date) -> PlanQuerySet:
         """Not yet evaluated, and past the deadline or the evaluation date."""
         return self.exclude(status__in=FINISHED_STATUSES).filter(
@@ -321,11 +318,6 @@ class Handleplan(FSMModelMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
-
-    def is_overdue(self, today: date) -> bool:
-        if self.status in FINISHED_STATUSES:
-            return False
-        return any(day and day < today for day in (self.deadline, self.evaluation_due))
 
     # The rules of a complete plan, from the saved content (validation.py holds the rules).
 

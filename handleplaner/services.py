@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    TRANSITION_NAMES,
     Evaluering,
     Fase,
     Fremdrift,
@@ -24,6 +25,7 @@ from .models import (
     Status,
     Svar,
 )
+from .tasks import notify_transition
 
 
 class StaleVersion(Exception):
@@ -178,9 +180,6 @@ def apply_transition(plan_pk: int, name: str, user, *, comment: str = "",
     Raises PermissionDenied when the user's role does not allow the step, and
     TransitionRefused when the plan's state or content does not.
     """
-    from .models import TRANSITION_NAMES
-    from .tasks import notify_transition
-
     if name not in TRANSITION_NAMES:
         raise TransitionRefused([_("Unknown step.")])
     with transaction.atomic():
