@@ -66,8 +66,8 @@ def server_time() -> str:
 
 
 def state_json(observasjon: Observasjon) -> dict:
-    """Everything the tablet needs to show the observation as the server holds it."""
-    observasjon = services.reload(observasjon)
+    """Everything the tablet needs to show the observation as the server holds it; pass an
+    observation loaded with `services.with_everything`."""
     cycles = list(observasjon.sykluser.all())
     return {
         "generated_at": server_time(),
@@ -101,7 +101,7 @@ def _saved(saved: services.Saved, body: dict) -> JsonResponse:
 @require_GET
 @observer_endpoint
 def observation_state(request, observasjon):
-    return JsonResponse(state_json(observasjon))
+    return JsonResponse(state_json(services.reload(observasjon)))
 
 
 @require_POST

@@ -144,7 +144,7 @@ def test_the_result_list_takes_a_fixed_number_of_queries(client, world,
     for _ in range(4):
         submit(observation_for(world, "own"))
     as_user(client, world.users[Role.LEADER])
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("observasjoner:result-list"))
     assert response.status_code == 200
 
@@ -276,3 +276,16 @@ def test_the_service_worker_is_served_at_the_root_and_never_caches_the_api(clien
     assert '"/static/js/recorder.js"' in body
     assert '"apiPrefix": "/observasjoner/api/"' in body
     assert re.search(r'"pagePattern": "[^"]*registrering', body)
+
+
+@pytest.mark.parametrize(("name", "role"), [("record", Role.OBSERVER),
+                                            ("observation-detail", Role.CONSULTANT)])
+def test_observation_pages_take_a_fixed_number_of_queries(client, world, name, role,
+                                                          django_assert_max_num_queries):
+    observasjon = observation_for(world, "own", status=Observasjon.Status.IN_PROGRESS)
+    for number in range(1, 5):
+        record_cycle(observasjon, number, PREK)
+    as_user(client, world.users[role])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(f"observasjoner:{name}", args=[observasjon.pk]))
+    assert response.status_code == 200
