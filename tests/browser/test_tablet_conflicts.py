@@ -11,13 +11,7 @@ from playwright.sync_api import expect
 
 from barnehager.models import Role
 from observasjoner.models import Observasjon, Skaar, Syklus
-from tests.browser.test_tablet_recording import (  # noqa: F401 - instruments is a fixture
-    TABLET,
-    instruments,
-    log_in,
-    tap_score,
-    watch_errors,
-)
+from tests.browser.test_tablet_recording import TABLET, log_in, tap_score, watch_errors
 from tests.observasjoner.matrix_recording import observation_for, record_cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

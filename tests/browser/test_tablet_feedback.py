@@ -11,13 +11,9 @@ from playwright.sync_api import expect
 
 from barnehager.models import Role
 from observasjoner.models import Maanedsplan, Observasjon, Praksisfortelling
-from tests.browser.test_tablet_recording import (  # noqa: F401 - instruments is a fixture
-    TABLET,
-    instruments,
-    log_in,
-    watch_errors,
-)
+from tests.browser.test_tablet_recording import TABLET, log_in, watch_errors
 from tests.observasjoner.matrix_recording import observation_for, record_cycle
+from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,8 +88,6 @@ def test_feedback_results_stories_and_the_monthly_plan(world, browser, live_serv
 
 
 def log_in_leader(page, user):
-    from tests.world import PASSWORD
-
     page.goto("/konto/logg-inn/")
     page.locator("input[name=username]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)

@@ -3,10 +3,7 @@ network drops in the middle of cycle 2, she keeps scoring and reloads the page o
 service worker serves it, the outbox survives), the network returns, and every score is on
 the server exactly once; submitting locks the observation."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -25,13 +22,6 @@ CYCLES = {
     2: dict(zip(CODES, [5, 2, 6, 5, 5, 6, 4, 2, 3, 4], strict=True)),
     3: dict(zip(CODES, [7, 1, 5, 6, 6, 5, 5, 3, 3, 3], strict=True)),
 }
-
-
-@pytest.fixture(autouse=True)
-def instruments(transactional_db):
-    """The CLASS instruments, loaded again by their data migration: a transactional test's
-    flush empties them, and serialized_rollback does not survive Playwright's greenlets."""
-    import_module("observasjoner.migrations.0002_class_instruments").load(django_apps, None)
 
 
 @pytest.fixture
