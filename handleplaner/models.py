@@ -319,6 +319,12 @@ class Handleplan(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    def is_overdue(self, today: date) -> bool:
+        """The same rule as PlanQuerySet.overdue, for a plan already in memory."""
+        if self.status in FINISHED_STATUSES:
+            return False
+        return any(day and day < today for day in (self.deadline, self.evaluation_due))
+
     # The rules of a complete plan, from the saved content (validation.py holds the rules).
 
     def submission_problems(self, today: date | None = None) -> list[str]:
