@@ -189,7 +189,7 @@ def apply_transition(plan_pk: int, name: str, user, *, comment: str = "",
         source = plan.status
         if not meta.has_transition(source):
             raise TransitionRefused([
-                _("A plan with the status \u201c%(status)s\u201d cannot take this step.")
+                _("A plan with the status “%(status)s” cannot take this step.")
                 % {"status": plan.get_status_display()}])
         if not meta.has_transition_perm(plan, source, user):
             raise PermissionDenied

@@ -64,7 +64,7 @@ def required_fields_problems(values: dict[str, object]) -> dict[str, str]:
 
 
 def missing_answer_message(question_text: str) -> str:
-    return _("Answer this question before you submit: \u201c%(question)s\u201d") % {
+    return _("Answer this question before you submit: “%(question)s”") % {
         "question": question_text}
 
 

@@ -163,7 +163,7 @@ def _editable_plan(request, pk: int) -> Handleplan | None:
 
 
 def _not_editable_message(plan: Handleplan) -> str:
-    return _("This plan is \u201c%(status)s\u201d and can no longer be edited.") % {
+    return _("This plan is “%(status)s” and can no longer be edited.") % {
         "status": plan.get_status_display()}
 
 
