@@ -6,6 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from barnehager.demo import DEMO_PASSWORD
+from tests.screenshots import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def test_leader_logs_in_and_sees_her_kindergarten(live_server, page):
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", name="Eiksmarka barnehage", exact=True)).to_be_visible()
-    page.screenshot(path="/tmp/home-leader.png", full_page=True)
+    snapshot(page, "/tmp/home-leader.png", full_page=True)
     # Switch to English with the keyboard-usable language form.
     page.get_by_role("button", name="Vis meny").click()
     page.get_by_label("Språk").select_option("en")

@@ -13,6 +13,7 @@ from barnehager.models import Role
 from observasjoner.models import Observasjon, Skaar, Syklus
 from tests.browser.test_tablet_recording import TABLET, log_in, tap_score, watch_errors
 from tests.observasjoner.matrix_recording import observation_for, record_cycle
+from tests.screenshots import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +67,7 @@ def test_a_change_from_a_second_device_is_shown_to_choose(world, browser, live_s
     expect(page.get_by_role("button", name="Submit and lock…")).to_be_disabled()
     assert Skaar.objects.get(syklus=syklus, dimensjon__code="PC").value == 3
     page.locator("#conflicts").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/tablet-7-conflict.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-7-conflict.png", animations="disabled")
 
     # The conflict survives a reload until she chooses.
     page.reload()
@@ -120,7 +121,7 @@ def test_refusals_keep_the_change_until_the_server_accepts_it(world, browser, li
     expect(page.locator("#score-QF-4")).to_be_checked()
     expect(page.locator("#score-LM-5")).to_be_checked()
     assert not Skaar.objects.filter(syklus=syklus, dimensjon__code__in=["QF", "LM"]).exists()
-    page.screenshot(path="/tmp/tablet-8-refused.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-8-refused.png", animations="disabled")
     page.unroute(api)
 
     # The next attempt (here: the next tap) sends everything, each change once.

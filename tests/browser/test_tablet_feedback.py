@@ -13,6 +13,7 @@ from barnehager.models import Role
 from observasjoner.models import Maanedsplan, Observasjon, Praksisfortelling
 from tests.browser.test_tablet_recording import TABLET, log_in, watch_errors
 from tests.observasjoner.matrix_recording import observation_for, record_cycle
+from tests.screenshots import snapshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,13 +44,13 @@ def test_feedback_results_stories_and_the_monthly_plan(world, browser, live_serv
     errors = watch_errors(page)
     log_in(page, world.users[Role.OBSERVER])
     page.get_by_role("link", name="All my observations").tap()
-    page.screenshot(path="/tmp/tablet-9-my-observations.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-9-my-observations.png", animations="disabled")
     page.get_by_role("link", name="Write feedback").tap()
     page.get_by_label("Strengths").fill("Varme og humor; de voksne er nær barna i leken.")
     page.get_by_label("CD Concept Development").check()
     page.get_by_label("How to work on them").fill("Flere hvorfor- og hvordan-spørsmål.")
     page.get_by_label("Feedback meeting").fill("2025-11-03")
-    page.screenshot(path="/tmp/tablet-10-feedback-form.png", full_page=True, animations="disabled")
+    snapshot(page, "/tmp/tablet-10-feedback-form.png", full_page=True, animations="disabled")
     page.get_by_role("button", name="Save the feedback").tap()
     expect(page.get_by_role("alert")).to_contain_text("The feedback is saved")
     context.close()
@@ -60,7 +61,7 @@ def test_feedback_results_stories_and_the_monthly_plan(world, browser, live_serv
     page.get_by_role("link", name="A1 barnehage: Storeslem").tap()
     expect(page.get_by_text("Varme og humor; de voksne er nær barna i leken.")).to_be_visible()
     expect(page.get_by_role("table", name="Domain scores")).to_contain_text("ES Emotional Support")
-    page.screenshot(path="/tmp/tablet-11-leader-results.png", full_page=True, animations="disabled")
+    snapshot(page, "/tmp/tablet-11-leader-results.png", full_page=True, animations="disabled")
 
     page.get_by_role("button", name="Show menu").tap()  # the menu folds at 768 px
     page.get_by_role("navigation", name="Main menu").get_by_role(
@@ -81,7 +82,7 @@ def test_feedback_results_stories_and_the_monthly_plan(world, browser, live_serv
         label="CLASS Pre-K: LM Language Modeling")
     page.get_by_role("button", name="Save").tap()
     expect(page.get_by_role("row", name="October")).to_contain_text("LM Language Modeling")
-    page.screenshot(path="/tmp/tablet-12-monthly-plan.png", full_page=True, animations="disabled")
+    snapshot(page, "/tmp/tablet-12-monthly-plan.png", full_page=True, animations="disabled")
     assert Maanedsplan.objects.get().dimensjon.code == "LM"
     context.close()
     assert not errors, errors

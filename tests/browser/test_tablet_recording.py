@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from barnehager.models import Role
 from observasjoner.models import Observasjon, Skaar, Syklus
 from tests.observasjoner.matrix_recording import observation_for
+from tests.screenshots import snapshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +93,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
     page.get_by_role("link", name="Start recording").tap()
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
     expect(status(page)).to_have_text("All saved on the server")
-    page.screenshot(path="/tmp/tablet-1-empty.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-1-empty.png", animations="disabled")
 
     # Cycle 1: the timer refuses to close a cycle under 10 minutes and warns at 20.
     start_cycle(page, 1)
@@ -105,7 +106,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
     page.clock.fast_forward("16:00")
     expect(page.locator("#timer-warning")).to_have_text("20 min planned: reached")
     expect(page.locator("#timer-message")).to_be_empty()
-    page.screenshot(path="/tmp/tablet-2-cycle1.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-2-cycle1.png", animations="disabled")
     stop_cycle(page, 0)
     expect(status(page)).to_have_text("All saved on the server")
 
@@ -122,7 +123,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
     page.get_by_label("Note on LM").press("Tab")
     expect(status(page)).to_contain_text("changes waiting to be sent")
     expect(page.locator("#sync-problem")).to_contain_text("No connection")
-    page.screenshot(path="/tmp/tablet-3-offline.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-3-offline.png", animations="disabled")
 
     # A reload without a connection: the service worker serves the page, the outbox
     # survives and is laid over the server's state.
@@ -132,7 +133,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
         expect(page.locator(f"#score-{code}-{CYCLES[2][code]}")).to_be_checked()
     expect(page.get_by_label("Note on LM")).to_have_value("Mange samtaler ved bordet.")
     expect(status(page)).to_contain_text("changes waiting to be sent")
-    page.screenshot(path="/tmp/tablet-4-offline-reloaded.png", animations="disabled")
+    snapshot(page, "/tmp/tablet-4-offline-reloaded.png", animations="disabled")
     assert Skaar.objects.filter(syklus__number=2).count() == 5
     stop_cycle(page)
 
@@ -146,7 +147,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
     stop_cycle(page)
     expect(status(page)).to_have_text("All saved on the server")
     expect(page.locator("#summary-valid")).to_contain_text("Valid cycles: 3")
-    page.screenshot(path="/tmp/tablet-5-summary.png", full_page=True, animations="disabled")
+    snapshot(page, "/tmp/tablet-5-summary.png", full_page=True, animations="disabled")
 
     assert Syklus.objects.filter(observasjon=observasjon).count() == 3
     assert Skaar.objects.filter(syklus__observasjon=observasjon).count() == 30
@@ -162,7 +163,7 @@ def test_three_cycles_with_the_network_cut_in_cycle_two(world, tablet, live_serv
     page.get_by_role("button", name="Submit and lock…").tap()
     page.get_by_role("button", name="Yes, submit and lock").tap()
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    page.screenshot(path="/tmp/tablet-6-submitted.png", full_page=True, animations="disabled")
+    snapshot(page, "/tmp/tablet-6-submitted.png", full_page=True, animations="disabled")
     observasjon.refresh_from_db()
     assert observasjon.status == Observasjon.Status.SUBMITTED
     assert observasjon.submitted_at is not None

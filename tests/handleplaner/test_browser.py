@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from handleplaner.models import Handleplan, Status
+from tests.screenshots import snapshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
@@ -99,7 +100,7 @@ def test_a_plan_from_draft_to_approval(live_server, page, world):
     page.get_by_role("button", name="Put it back into the form").click()
     expect(page.locator("#id_origin_note")).to_have_value("From the autumn supervision.")
     saved(page)
-    page.screenshot(path="/tmp/hp-form.png", full_page=True)
+    snapshot(page, "/tmp/hp-form.png", full_page=True)
 
     # The second phase still lacks dates: the submission is refused, saying what to fix.
     page.get_by_role("button", name="Submit for approval").click()
@@ -146,7 +147,7 @@ def test_a_plan_from_draft_to_approval(live_server, page, world):
     page.goto(f"{live_server.url}/handleplaner/{plan.pk}/")
     page.get_by_role("button", name="Approve").click()
     expect(page.locator(".badge", has_text="Approved")).to_be_visible()
-    page.screenshot(path="/tmp/hp-plan.png", full_page=True)
+    snapshot(page, "/tmp/hp-plan.png", full_page=True)
 
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED

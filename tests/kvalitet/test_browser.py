@@ -7,6 +7,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.kvalitet.factories import fokus_for
+from tests.screenshots import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def test_consultant_updates_a_measure_without_leaving_the_page(live_server, page
     expect(page.get_by_text("2 of 2 done, 0 under way")).to_be_visible()
     second = fokus.tiltak.order_by("order", "pk").last()
     expect(page.locator(f"#tiltak-{second.pk}-update")).to_be_focused()  # focus survives
-    page.screenshot(path="/tmp/kvalitet-plan-consultant.png", full_page=True)
+    snapshot(page, "/tmp/kvalitet-plan-consultant.png", full_page=True)
     assert not errors, errors
 
 
