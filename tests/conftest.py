@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from tests.reference_data import load_reference_data
 from tests.world import World, build_world
@@ -57,6 +58,10 @@ def _english_unless_asked(settings):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+# A loaded CI machine renders slower than a laptop: wait up to 15 s for what a test expects.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
