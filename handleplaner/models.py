@@ -196,18 +196,19 @@ class Origin(models.TextChoices):
     OTHER = "annet", _("Other")
 
 
+def _overdue(today: date) -> models.Q:
+    """Not yet evaluated, and past the deadline or the evaluation date."""
+    return ~models.Q(status__in=FINISHED_STATUSES) & (
+        models.Q(deadline__lt=today) | models.Q(evaluation_due__lt=today))
+
+
 class PlanQuerySet(HandleplanQuerySet):
     def overdue(self, today: date) -> PlanQuerySet:
-        """Not yet evaluated, and past the deadline or the evaluation date."""
-        return self.exclude(status__in=FINISHED_STATUSES).filter(
-            models.Q(deadline__lt=today) | models.Q(evaluation_due__lt=today))
+        return self.filter(_overdue(today))
 
     def needing_attention(self, today: date) -> PlanQuerySet:
         """A consultant's queue: waiting for approval, or overdue."""
-        return self.filter(
-            models.Q(status=Status.SUBMITTED)
-            | (~models.Q(status__in=FINISHED_STATUSES)
-               & (models.Q(deadline__lt=today) | models.Q(evaluation_due__lt=today))))
+        return self.filter(models.Q(status=Status.SUBMITTED) | _overdue(today))
 
 
 def _is_complete(plan: Handleplan) -> bool:
