@@ -66,8 +66,10 @@ expect.set_options(timeout=15_000)
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """Browsers of our users ask for Norwegian bokmål (the default language) first."""
-    return {**browser_context_args, "locale": "nb-NO"}
+    """A desktop browser that asks for Norwegian bokmål (the default language) first;
+    tablet journeys open their own 768 x 1024 context."""
+    return {**browser_context_args, "locale": "nb-NO",
+            "viewport": {"width": 1440, "height": 900}}
 
 
 @pytest.fixture(scope="session")

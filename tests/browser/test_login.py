@@ -6,7 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from barnehager.demo import DEMO_PASSWORD
-from tests.screenshots import snapshot
+from tests.browser_helpers import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

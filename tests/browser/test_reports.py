@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from kvalitet.celery import app
 from rapporter.models import Kind, Rapport, Status
+from tests.browser_helpers import open_menu
 from tests.rapporter.dashboard_factories import grow_kommune
 from tests.world import PASSWORD, build_world
 
@@ -67,7 +68,7 @@ def test_consultant_orders_the_annual_report_and_a_politician_downloads_it(
     cohort = kommune.puljer.get(name="G pulje")
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.set_viewport_size({"width": 1440, "height": 1000})
     # The consultant opens the dashboard and narrows it to one cohort.
     log_in(page, live_server, world.users["consultant"].email)
     page.goto(f"{live_server.url}{reverse('rapporter:dashboard')}")
@@ -77,6 +78,7 @@ def test_consultant_orders_the_annual_report_and_a_politician_downloads_it(
     expect(page).to_have_url(re.compile(rf"/dashboard/kommune/{kommune.slug}/\?.*pulje={cohort.pk}"))
 
     # ... then orders this year's annual report from the reports page.
+    open_menu(page)
     page.locator(f"nav a[href='{reverse('rapporter:report-list')}']").click()
     page.locator("#order-annual input[name=annual-year]").fill("2025")
     page.locator("#order-annual button[type=submit]").click()

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from barnehager.models import Role
 from observasjoner.models import Observasjon, Skaar, Syklus
 from tests.browser.test_tablet_recording import TABLET, log_in, tap_score, watch_errors
+from tests.browser_helpers import snapshot
 from tests.observasjoner.matrix_recording import observation_for, record_cycle
-from tests.screenshots import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

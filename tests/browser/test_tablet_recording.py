@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from barnehager.models import Role
 from observasjoner.models import Observasjon, Skaar, Syklus
+from tests.browser_helpers import snapshot
 from tests.observasjoner.matrix_recording import observation_for
-from tests.screenshots import snapshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

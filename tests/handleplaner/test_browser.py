@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from handleplaner.models import Handleplan, Status
-from tests.screenshots import snapshot
+from tests.browser_helpers import open_menu, snapshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
@@ -28,6 +28,7 @@ def log_in(page, live_server, user):
 
 
 def log_out(page):
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.locator("input[name=username]")).to_be_visible()
 
@@ -41,7 +42,7 @@ def saved(page):
 def test_a_plan_from_draft_to_approval(live_server, page, world):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1440, "height": 900})
     today = timezone.localdate()
     leader, consultant = world.users["leader"], world.users["consultant"]
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser_helpers import snapshot
 from tests.kvalitet.factories import fokus_for
-from tests.screenshots import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
