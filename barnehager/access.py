@@ -70,6 +70,16 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def municipal_or_own(scope: Scope, *own_roles: str, path: str = "barnehage") -> models.Q:
+    """Rows of the municipalities where the user is consultant or admin, or of the
+    kindergartens where she holds one of `own_roles`. `path` leads from the row to its
+    kindergarten ("" when the row is the kindergarten)."""
+    kommune = f"{path}__kommune_id__in" if path else "kommune_id__in"
+    barnehage = f"{path}_id__in" if path else "pk__in"
+    return (models.Q(**{kommune: scope.kommune_ids(*MUNICIPAL_ROLES)})
+            | models.Q(**{barnehage: scope.barnehage_ids(*own_roles)}))
+
+
 class KommuneQuerySet(models.QuerySet):
     def visible_to(self, user) -> KommuneQuerySet:
         scope = scope_of(user)
@@ -84,10 +94,7 @@ class BarnehageQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.superuser:
             return self
-        return self.filter(
-            models.Q(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(pk__in=scope.barnehage_ids(ROLE_LEADER, ROLE_OBSERVER))
-        )
+        return self.filter(municipal_or_own(scope, ROLE_LEADER, ROLE_OBSERVER, path=""))
 
 
 class AvdelingQuerySet(models.QuerySet):
@@ -95,10 +102,7 @@ class AvdelingQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.superuser:
             return self
-        return self.filter(
-            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER, ROLE_OBSERVER))
-        )
+        return self.filter(municipal_or_own(scope, ROLE_LEADER, ROLE_OBSERVER))
 
 
 class UserQuerySet(models.QuerySet):

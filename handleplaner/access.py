@@ -12,10 +12,10 @@ import rules
 from django.db import models
 
 from barnehager.access import (
-    MUNICIPAL_ROLES,
     ROLE_LEADER,
     is_consultant,
     is_leader,
+    municipal_or_own,
     scope_of,
 )
 
@@ -26,10 +26,7 @@ class HandleplanQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.superuser:
             return self
-        return self.filter(
-            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER))
-        )
+        return self.filter(municipal_or_own(scope, ROLE_LEADER))
 
 
 class MalQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from barnehager.access import (
     ROLE_LEADER,
     ROLE_OBSERVER,
     ROLE_POLITICIAN,
+    municipal_or_own,
     scope_of,
 )
 
@@ -70,10 +71,7 @@ class BarnehageFokusQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.superuser:
             return self
-        return self.filter(
-            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER))
-        )
+        return self.filter(municipal_or_own(scope, ROLE_LEADER))
 
 
 def editable_kommune_ids(user) -> set[int] | None:

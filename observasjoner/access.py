@@ -26,6 +26,7 @@ from barnehager.access import (
     MUNICIPAL_ROLES,
     ROLE_LEADER,
     ROLE_OBSERVER,
+    municipal_or_own,
     scope_of,
 )
 
@@ -146,10 +147,7 @@ class BarnehageWorkQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.superuser:
             return self
-        return self.filter(
-            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER, ROLE_OBSERVER))
-        )
+        return self.filter(municipal_or_own(scope, ROLE_LEADER, ROLE_OBSERVER))
 
 
 PraksisfortellingQuerySet = BarnehageWorkQuerySet
