@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .access import ROLE_ADMIN, scope_of
-from .models import (
+from barnehager.access import ROLE_ADMIN, scope_of
+from barnehager.models import (
     Avdeling,
     Barnehage,
     Kommune,

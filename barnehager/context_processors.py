@@ -1,9 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kvalitet.access import PLAN_READERS
-
-from .access import (
+from barnehager.access import (
     MUNICIPAL_ROLES,
     ROLE_ADMIN,
     ROLE_LEADER,
@@ -11,6 +9,7 @@ from .access import (
     ROLE_POLITICIAN,
     scope_of,
 )
+from kvalitet.access import PLAN_READERS
 
 # (url name, label, roles that see it). An app adds its pages here.
 NAVIGATION = [

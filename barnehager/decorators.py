@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .access import scope_of
+from barnehager.access import scope_of
 
 
 def role_required(*roles: str):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Group, Permission
 
-from .models import (
+from barnehager.models import (
     AgeGroup,
     Avdeling,
     Barnehage,

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .access import AvdelingQuerySet, BarnehageQuerySet, KommuneQuerySet, UserQuerySet
+from barnehager.access import AvdelingQuerySet, BarnehageQuerySet, KommuneQuerySet, UserQuerySet
 
 
 class Country(models.TextChoices):

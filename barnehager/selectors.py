@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Prefetch, Q, Sum
 
-from .access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
-from .models import Avdeling, Barnehage, Kommune, Membership, Sertifisering, Strukturtall
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
+from barnehager.models import Avdeling, Barnehage, Kommune, Membership, Sertifisering, Strukturtall
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -92,6 +92,6 @@ def key_figures(user, year: int | None = None):
 
 
 def colleagues_count(user) -> int:
-    from .models import User
+    from barnehager.models import User
 
     return User.objects.visible_to(user).filter(~Q(pk=user.pk)).count()

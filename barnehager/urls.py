@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
-from .forms import EmailAuthenticationForm
+from barnehager import views
+from barnehager.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN, scope_of
-from .decorators import role_required
-from .models import Barnehage
+from barnehager import selectors
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN, scope_of
+from barnehager.decorators import role_required
+from barnehager.models import Barnehage
 
 
 @login_required

@@ -6,8 +6,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from barnehager.admin import TenantAdmin
-
-from .models import Mal, Seksjon, Sporsmal
+from handleplaner.models import Mal, Seksjon, Sporsmal
 
 
 class PresetReadOnly:

@@ -16,10 +16,7 @@ from django.utils import timezone
 
 from barnehager.demo import ADMIN_GROUP, demo_email
 from barnehager.models import Barnehage, User
-from kvalitet.models import Fokusomrade
-from observasjoner.models import Dimensjon, Observasjon, Utviklingspunkt
-
-from .models import (
+from handleplaner.models import (
     Evaluering,
     Fase,
     Fremdrift,
@@ -32,6 +29,8 @@ from .models import (
     Status,
     Svar,
 )
+from kvalitet.models import Fokusomrade
+from observasjoner.models import Dimensjon, Observasjon, Utviklingspunkt
 
 # Each step's target; steps by a leader or by a consultant.
 STEP_TARGETS = {"submit": Status.SUBMITTED, "approve": Status.APPROVED,

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from barnehager.access import ROLE_LEADER, scope_of
 from barnehager.models import Avdeling, Barnehage
+from handleplaner import validation
+from handleplaner.models import GoalReached, Handleplan, Mal, Sporsmal, Status
+from handleplaner.selectors import section_layout
+from handleplaner.services import Content
 from kvalitet.models import Fokusomrade
 from observasjoner.models import (
     Dimensjon,
@@ -22,11 +26,6 @@ from observasjoner.models import (
     TilsynInstrument,
     Utviklingspunkt,
 )
-
-from . import validation
-from .models import GoalReached, Handleplan, Mal, Sporsmal, Status
-from .selectors import section_layout
-from .services import Content
 
 DATE_FORMAT = "%Y-%m-%d"
 

@@ -14,10 +14,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from barnehager.models import Avdeling, User
+from handleplaner.models import (
+    Evaluering,
+    Fase,
+    GoalReached,
+    Handleplan,
+    Origin,
+    Sporsmal,
+    Status,
+    Svar,
+)
 from kvalitet.models import Fokusomrade
 from observasjoner.models import Dimensjon, Kriterium, Observasjon, Utviklingspunkt
-
-from .models import Evaluering, Fase, GoalReached, Handleplan, Origin, Sporsmal, Status, Svar
 
 MERGE_WINDOW = timedelta(minutes=30)
 PLAN_FIELDS = ["title", "status", "avdeling", "origin", "utviklingspunkt", "observasjon",

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from . import validation
-from .access import HandleplanQuerySet, MalQuerySet, may
+from handleplaner import validation
+from handleplaner.access import HandleplanQuerySet, MalQuerySet, may
 
 NO_NAMES = _("Do not write children's names.")
 TEXT_LANGUAGES = ("nb", "da", "en")

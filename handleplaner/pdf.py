@@ -16,8 +16,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import selectors
-from .models import Handleplan
+from handleplaner import selectors
+from handleplaner.models import Handleplan
 
 # Relative addresses in the PDF's HTML resolve against this made-up origin.
 BASE_URL = "https://kvalitet.invalid/"

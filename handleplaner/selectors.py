@@ -9,8 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from barnehager.access import ROLE_LEADER, scope_of
-
-from .models import (
+from handleplaner.models import (
     FINISHED_STATUSES,
     LIVE_STATUSES,
     Fase,

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from handleplaner.models import (
     TRANSITION_NAMES,
     Evaluering,
     Fase,
@@ -25,7 +25,7 @@ from .models import (
     Status,
     Svar,
 )
-from .tasks import notify_transition
+from handleplaner.tasks import notify_transition
 
 
 class StaleVersion(Exception):

@@ -15,15 +15,7 @@ from django.utils import timezone, translation
 
 from barnehager.access import ROLE_CONSULTANT, ROLE_LEADER
 from barnehager.models import User
-
-from .models import (
-    LIVE_STATUSES,
-    Fase,
-    Handleplan,
-    Overgang,
-    Paminnelse,
-    ReminderKind,
-)
+from handleplaner.models import LIVE_STATUSES, Fase, Handleplan, Overgang, Paminnelse, ReminderKind
 
 REMINDER_DAYS = 7
 # Who hears of each step: the kindergarten's leaders, or the municipality's consultants.

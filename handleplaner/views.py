@@ -20,9 +20,8 @@ from django_htmx.http import reswap, retarget
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, is_leader
 from barnehager.decorators import role_required
-
-from . import selectors, services
-from .forms import (
+from handleplaner import selectors, services
+from handleplaner.forms import (
     ORIGIN_LINKS,
     CommentForm,
     EvaluationForm,
@@ -33,9 +32,9 @@ from .forms import (
     ProgressForm,
     ReviewForm,
 )
-from .history import history_entries
-from .models import TRANSITION_LABELS, Fase, Handleplan
-from .pdf import render_plan_pdf
+from handleplaner.history import history_entries
+from handleplaner.models import TRANSITION_LABELS, Fase, Handleplan
+from handleplaner.pdf import render_plan_pdf
 
 PLAN_ROLES = (ROLE_LEADER, *MUNICIPAL_ROLES)
 STEP_DONE = {

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from barnehager.admin import TenantAdmin
-
-from .models import (
+from kvalitet.models import (
     BarnehageFokus,
     Fokusomrade,
     Kvalitetsplan,

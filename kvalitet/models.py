@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .access import (
+from kvalitet.access import (
     BarnehageFokusQuerySet,
     FokusomradeQuerySet,
     KvalitetsplanQuerySet,

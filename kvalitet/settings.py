@@ -225,13 +225,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The annual report of each municipality whose configured date is today (once).
     "rapporter-annual-reports": {
-        "task": "rapporter.tasks.schedule_annual_reports",
+        "task": "rapporter.reports.tasks.schedule_annual_reports",
         "schedule": crontab(hour=5, minute=30),
     },
     # Kindergarten reports of rounds closed without them (close_round's signal orders them
     # at once; this catches any it missed).
     "rapporter-kindergarten-reports": {
-        "task": "rapporter.tasks.schedule_kindergarten_reports",
+        "task": "rapporter.reports.tasks.schedule_kindergarten_reports",
         "schedule": crontab(minute=20),
     },
 }

@@ -5,9 +5,7 @@ the amendments' audit trail, practice stories and monthly plans."""
 from django.contrib import admin
 
 from barnehager.admin import TenantAdmin
-
-from . import tilsyn_admin  # noqa: F401
-from .models import (
+from observasjoner.models import (
     Dimensjon,
     Domene,
     Endring,
@@ -17,6 +15,7 @@ from .models import (
     Observasjonsrunde,
     Praksisfortelling,
 )
+from observasjoner.tilsyn import admin as tilsyn_admin  # noqa: F401
 
 
 class DomeneInline(admin.TabularInline):

@@ -22,9 +22,7 @@ from django.utils import timezone
 
 from barnehager.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_email
 from barnehager.models import Barnehage, Kommune, Membership, Role, Sertifisering, User
-
-from . import assignment
-from .models import (
+from observasjoner.models import (
     Activity,
     Dimensjon,
     Instrument,
@@ -36,6 +34,7 @@ from .models import (
     Skaar,
     Syklus,
 )
+from observasjoner.rounds import assignment
 
 NAMESPACE = uuid.UUID("6f1c1f7e-3b0e-4d55-9b5c-4f1f3e0c2a10")
 SEMESTER_NAMES = {"nb": {Semester.SPRING: "Vår", Semester.AUTUMN: "Høst"},

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .access import (
+from observasjoner.access import (
     MaanedsplanQuerySet,
     ObservasjonQuerySet,
     ObservasjonsrundeQuerySet,
@@ -358,4 +358,23 @@ class Maanedsplan(models.Model):
         return f"{self.barnehage} {self.month:%m.%Y}: {self.dimensjon.code}"
 
 
-from .tilsyn import *  # noqa: E402,F403
+# Supervision's models live in their feature package; importing them here registers them
+# with the app when Django loads observasjoner.models.
+from observasjoner.tilsyn.models import (  # noqa: E402
+    Kriterium,
+    Skala,
+    SkalaNiva,
+    Tema,
+    Tilsyn,
+    TilsynInstrument,
+    Tilsynsrapport,
+    TilsynVurdering,
+    Utviklingspunkt,
+)
+
+__all__ = [
+    "Activity", "Dimensjon", "Domene", "Endring", "Instrument", "Kriterium", "Maanedsplan",
+    "Observasjon", "Observasjonsrunde", "Praksisfortelling", "Semester", "Skaar", "Skala",
+    "SkalaNiva", "Syklus", "Tema", "Tilsyn", "TilsynInstrument", "Tilsynsrapport",
+    "TilsynVurdering", "Utviklingspunkt",
+]

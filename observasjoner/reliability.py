@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from barnehager.models import User
-
-from . import scoring
-from .access import DONE_STATUSES
-from .models import Instrument, Observasjon, Skaar, Syklus
+from observasjoner import scoring
+from observasjoner.access import DONE_STATUSES
+from observasjoner.models import Instrument, Observasjon, Skaar, Syklus
 
 RECENT_CODINGS = 5
 

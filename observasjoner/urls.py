@@ -1,12 +1,14 @@
 from django.urls import include, path  # noqa: F401 - patterns are added as the app's views land
 
-from observasjoner import api, feedback_views, recording_views
+from observasjoner.feedback import views as feedback_views
+from observasjoner.recording import api
+from observasjoner.recording import views as recording_views
 
 app_name = "observasjoner"
 
 urlpatterns = []
 
-urlpatterns += [path("tilsyn/", include("observasjoner.tilsyn_urls"))]
+urlpatterns += [path("tilsyn/", include("observasjoner.tilsyn.urls"))]
 
 # The observer's tablet, results and feedback, practice stories.
 urlpatterns += [
@@ -27,4 +29,4 @@ urlpatterns += [
 ]
 
 # The consultant's rounds, amendments, reliability, import and export.
-urlpatterns += [path("", include("observasjoner.rounds_urls"))]
+urlpatterns += [path("", include("observasjoner.rounds.urls"))]

@@ -3,7 +3,7 @@ settings and recommendations editable. A municipal admin sees her own municipali
 
 from django.contrib import admin
 
-from .models import Anbefaling, Rapport, Rapportinnstilling, managed_kommuner
+from rapporter.models import Anbefaling, Rapport, Rapportinnstilling, managed_kommuner
 
 
 class KommuneScopedAdmin(admin.ModelAdmin):

@@ -7,4 +7,4 @@ class RapporterConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from rapporter.reports import receivers  # noqa: F401 - connects the signal receivers

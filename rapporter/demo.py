@@ -11,9 +11,9 @@ from datetime import date
 from django.utils import timezone
 
 from barnehager.models import Kommune
-
-from . import selectors, services
-from .models import Anbefaling, Kind, Rapport, Rapportinnstilling
+from rapporter import selectors
+from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling
+from rapporter.reports import services
 
 # (day, month) of the annual report; each covers the previous calendar year.
 REPORT_DATES = {"moss": (15, 2), "baerum": (1, 3), "frederikshavn": (1, 2)}

@@ -58,7 +58,7 @@ from observasjoner.models import (
     Skaar,
     Syklus,
 )
-from observasjoner.tilsyn import Tilsyn, TilsynVurdering
+from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering
 
 # Udir's rule for the parent survey, used for every report to politicians.
 PRIVACY_MIN_N = 5

@@ -1,8 +1,7 @@
 from django.urls import path  # noqa: F401 - patterns are added as the app's views land
 
-from rapporter import report_views
-
-from . import dashboard_views
+from rapporter.dashboards import views as dashboard_views
+from rapporter.reports import views as report_views
 
 app_name = "rapporter"
 

@@ -4,9 +4,8 @@ from django import template
 from django.utils import timezone
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
-
-from .. import selectors
-from ..models import Status
+from handleplaner import selectors
+from handleplaner.models import Status
 
 register = template.Library()
 

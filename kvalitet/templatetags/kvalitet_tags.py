@@ -1,6 +1,6 @@
 from django import template
 
-from kvalitet import selectors
+from kvalitet.plans import selectors
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from observasjoner import tilsyn_selectors
+from observasjoner.tilsyn import selectors as tilsyn_selectors
 
 register = template.Library()
 

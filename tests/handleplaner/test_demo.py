@@ -10,7 +10,7 @@ from handleplaner.models import Handleplan, Overgang, Status
 
 pytestmark = pytest.mark.django_db
 # What the action plans build on, in seed_demo's order.
-BEFORE = ("barnehager.demo", "kvalitet.demo", "observasjoner.tilsyn_demo")
+BEFORE = ("barnehager.demo", "kvalitet.plans.demo", "observasjoner.tilsyn.demo")
 
 
 def test_the_demo_has_plans_in_every_state_and_is_idempotent():

@@ -1,7 +1,7 @@
 """Tenancy cases of the rapporter app: each part keeps its own list in a module beside this."""
 
-from .matrix_dashboard import CASES as DASHBOARD_CASES
-from .matrix_reports import CASES as REPORT_CASES
+from tests.rapporter.dashboards.matrix import CASES as DASHBOARD_CASES
+from tests.rapporter.reports.matrix import CASES as REPORT_CASES
 
 CASES = [
     *DASHBOARD_CASES,

@@ -9,8 +9,7 @@ from observasjoner import scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
 from rapporter.selectors import Filters, SemesterKey
-
-from .dashboard_factories import build_dataset
+from tests.rapporter.dashboards.factories import build_dataset
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +158,12 @@ def test_semester_key_parsing():
 def test_every_loaded_result_equals_scoring_result_of(data, world):
     kommune, obs = data
     # Add an observation with cycles the validity rules reject: short, interrupted, thin.
-    from .dashboard_factories import add_cycles, make_observation, make_round, uniform
+    from tests.rapporter.dashboards.factories import (
+        add_cycles,
+        make_observation,
+        make_round,
+        uniform,
+    )
 
     runde = make_round(kommune, 2025, "autumn")
     mixed = make_observation(runde, world.avdeling["sibling"], world.users["observer"],

@@ -9,9 +9,9 @@ from barnehager.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, KOMMUNER, PEOPLE, 
 # Each app's demo module, in dependency order; each has seed(stdout) and is idempotent.
 DEMO_MODULES = [
     "barnehager.demo",
-    "kvalitet.demo",
+    "kvalitet.plans.demo",
     "observasjoner.demo",
-    "observasjoner.tilsyn_demo",
+    "observasjoner.tilsyn.demo",
     "handleplaner.demo",
     "rapporter.demo",
 ]

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from barnehager.models import Kommune
-from observasjoner.exporting import FORMATS, export
 from observasjoner.models import Observasjonsrunde
+from observasjoner.rounds.exporting import FORMATS, export
 
 
 class Command(BaseCommand):

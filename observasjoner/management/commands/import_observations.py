@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from barnehager.models import Kommune
-from observasjoner.importing import ImportFailed, import_observations
+from observasjoner.rounds.importing import ImportFailed, import_observations
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from barnehager.models import Kommune
-from observasjoner.tilsyn_import import InstrumentImportError, import_instrument
+from observasjoner.tilsyn.importing import InstrumentImportError, import_instrument
 
 
 class Command(BaseCommand):

@@ -187,7 +187,7 @@ class Command(BaseCommand):
         """One supervision per kindergarten, two action plans each, focus choices."""
         from handleplaner.models import Evaluering, GoalReached, Handleplan, Mal
         from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak
-        from observasjoner.tilsyn import Tilsyn, TilsynInstrument, TilsynVurdering
+        from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
 
         rng = self.rng
         instrument = TilsynInstrument.objects.filter(kommune__isnull=True).select_related(

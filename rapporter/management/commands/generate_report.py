@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from barnehager.models import Barnehage, Kommune
 from observasjoner.models import Semester
-from rapporter import services
 from rapporter.models import Kind
+from rapporter.reports import services
 
 
 class Command(BaseCommand):

@@ -1,0 +1,153 @@
+"""Forms for planning rounds, adjusting assignments, amending scores and importing files."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from barnehager.models import Avdeling, Kommune, Pulje, User
+from observasjoner.models import Observasjonsrunde, Semester, Skaar
+
+SEMESTER_DATES = {Semester.SPRING: ((1, 6), (6, 20)), Semester.AUTUMN: ((8, 20), (12, 15))}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ObserverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.email
+
+
+class RundeForm(forms.ModelForm):
+    """A new round: its semester and dates, optional cohorts, double-coding share and the
+    programme's validity rules."""
+
+    kommune = forms.ModelChoiceField(label=_("Municipality"), queryset=Kommune.objects.none())
+
+    class Meta:
+        model = Observasjonsrunde
+        fields = ["kommune", "name", "semester", "year", "start_date", "end_date", "puljer",
+                  "double_coding_share", "planned_cycle_minutes", "min_cycle_minutes",
+                  "min_presence_share", "min_valid_cycles"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(),
+                   "puljer": forms.CheckboxSelectMultiple}
+        help_texts = {"name": _("Left empty, the round is named after its semester.")}
+
+    def __init__(self, *args, kommuner, today: date | None = None, **kwargs):
+        today = today or date.today()
+        semester = Semester.SPRING if today.month < 7 else Semester.AUTUMN
+        (start_month, start_day), (end_month, end_day) = SEMESTER_DATES[semester]
+        kwargs.setdefault("initial", {}).update({
+            "semester": semester, "year": today.year,
+            "start_date": max(today, date(today.year, start_month, start_day)),
+            "end_date": date(today.year, end_month, end_day),
+        })
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["kommune"].queryset = kommuner
+        if len(kommuner) == 1:
+            self.fields["kommune"].initial = kommuner[0]
+            self.fields["kommune"].widget = forms.HiddenInput()
+        self.fields["puljer"].queryset = Pulje.objects.filter(kommune__in=kommuner)
+        self.fields["double_coding_share"].widget.attrs.update({"min": 0, "max": 100})
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day comes after the first."))
+        share = cleaned.get("double_coding_share")
+        if share is not None and share > 100:
+            self.add_error("double_coding_share", _("A share is at most 100 %."))
+        kommune = cleaned.get("kommune")
+        for pulje in cleaned.get("puljer") or ():
+            if kommune and pulje.kommune_id != kommune.pk:
+                self.add_error("puljer", _("Choose cohorts of the round's municipality."))
+                break
+        if not cleaned.get("name") and cleaned.get("semester") and cleaned.get("year"):
+            cleaned["name"] = f"{Semester(cleaned['semester']).label} {cleaned['year']}"
+        return cleaned
+
+
+class AssignmentForm(forms.Form):
+    """Who observes and when; the rules themselves are checked by the assignment service."""
+
+    observer = ObserverChoiceField(label=_("Observer"), queryset=User.objects.none())
+    planned_date = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, observers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observer"].queryset = User.objects.filter(pk__in=[o.pk for o in observers])
+
+
+class AddObservationForm(AssignmentForm):
+    avdeling = forms.ModelChoiceField(label=_("Department"), queryset=Avdeling.objects.none())
+
+    field_order = ["avdeling", "observer", "planned_date"]
+
+    def __init__(self, *args, avdelinger, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["avdeling"].queryset = avdelinger
+
+
+class SecondCodingForm(forms.Form):
+    observer = ObserverChoiceField(label=_("Second observer"), queryset=User.objects.none())
+
+    def __init__(self, *args, observers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observer"].queryset = User.objects.filter(pk__in=[o.pk for o in observers])
+
+
+class ScoreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, skaar):
+        return _("Cycle %(number)s, %(code)s (now %(value)s)") % {
+            "number": skaar.syklus.number, "code": skaar.dimensjon.code,
+            "value": "–" if skaar.value is None else skaar.value}
+
+
+class AmendmentForm(forms.Form):
+    skaar = ScoreChoiceField(label=_("Score"), queryset=Skaar.objects.none())
+    new_value = forms.IntegerField(label=_("New score"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the score is corrected. Never write a child's name."))
+
+    def __init__(self, *args, observasjon, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skaar"].queryset = (
+            Skaar.objects.filter(syklus__observasjon=observasjon)
+            .select_related("syklus", "dimensjon")
+            .order_by("syklus__number", "dimensjon__domene__order", "dimensjon__order"))
+        self.instrument = observasjon.instrument
+
+    def clean(self):
+        cleaned = super().clean()
+        skaar, value = cleaned.get("skaar"), cleaned.get("new_value")
+        if value is not None and not (self.instrument.scale_min <= value
+                                      <= self.instrument.scale_max):
+            self.add_error("new_value", _("A score is a whole number from %(low)s to %(high)s.")
+                           % {"low": self.instrument.scale_min,
+                              "high": self.instrument.scale_max})
+        elif skaar and value is not None and skaar.value == value:
+            self.add_error("new_value", _("That is already the score."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    kommune = forms.ModelChoiceField(label=_("Municipality"), queryset=Kommune.objects.none())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One row per cycle: kommune, barnehage, avdeling, date, observer_email, "
+                    "instrument, cycle and one column per dimension code."))
+
+    def __init__(self, *args, kommuner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].queryset = kommuner
+        if len(kommuner) == 1:
+            self.fields["kommune"].initial = kommuner[0]
+            self.fields["kommune"].widget = forms.HiddenInput()

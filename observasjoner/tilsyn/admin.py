@@ -1,0 +1,85 @@
+"""Django admin for supervision instruments and supervisions (municipal admins, superusers).
+
+Each list is narrowed by the model's `visible_to`, so the admin keeps the tenancy too.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from observasjoner.tilsyn.models import (
+    Kriterium,
+    Skala,
+    SkalaNiva,
+    Tema,
+    Tilsyn,
+    TilsynInstrument,
+    TilsynVurdering,
+    Utviklingspunkt,
+)
+
+
+class SkalaNivaInline(admin.TabularInline):
+    model = SkalaNiva
+    extra = 0
+
+
+@admin.register(Skala)
+class SkalaAdmin(admin.ModelAdmin):
+    list_display = ["name", "good_from"]
+    inlines = [SkalaNivaInline]
+
+
+class TemaInline(admin.TabularInline):
+    model = Tema
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(TilsynInstrument)
+class TilsynInstrumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kommune", "language", "skala"]
+    list_filter = ["kommune", "language"]
+    inlines = [TemaInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class KriteriumInline(admin.TabularInline):
+    model = Kriterium
+    extra = 0
+
+
+@admin.register(Tema)
+class TemaAdmin(admin.ModelAdmin):
+    list_display = ["name", "instrument", "order"]
+    inlines = [KriteriumInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            instrument__in=TilsynInstrument.objects.visible_to(request.user))
+
+
+class TilsynVurderingInline(admin.TabularInline):
+    model = TilsynVurdering
+    extra = 0
+    fields = ["kriterium", "niva", "note"]
+    readonly_fields = ["kriterium"]
+    can_delete = False
+
+
+class UtviklingspunktInline(admin.TabularInline):
+    model = Utviklingspunkt
+    extra = 0
+
+
+@admin.register(Tilsyn)
+class TilsynAdmin(SimpleHistoryAdmin):
+    list_display = ["barnehage", "date", "status", "outcome", "follow_up_date", "closed_on"]
+    list_filter = ["status", "outcome", "barnehage__kommune"]
+    date_hierarchy = "date"
+    inlines = [TilsynVurderingInline, UtviklingspunktInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user).select_related(
+            "barnehage")

@@ -1,0 +1,268 @@
+"""Supervision (tilsyn) pages: consultants record, complete and publish supervisions; a
+leader reads her own kindergarten's completed ones.
+
+Access: `role_required` first (wrong role: 403), then `Tilsyn.objects.visible_to` (outside
+it: 404), then the rules in `tilsyn.py` for what the supervision's state allows.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
+from barnehager.decorators import role_required
+from observasjoner.tilsyn.forms import (
+    BoardCommentForm,
+    InstrumentUploadForm,
+    OutcomeForm,
+    RatingsForm,
+    TilsynCreateForm,
+    TilsynEditForm,
+    TilsynFilterForm,
+    UtviklingspunktFormSet,
+)
+from observasjoner.tilsyn.importing import InstrumentImportError, import_instrument
+from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
+from observasjoner.tilsyn.selectors import overdue_reports
+
+
+def _tilsyn_for(request, pk: int, rule: str | None = None) -> Tilsyn:
+    """The supervision if the user may see it (else 404) and, with `rule`, manage it
+    (else 403). Whether its state allows an action is the caller's to ask."""
+    tilsyn = get_object_or_404(
+        Tilsyn.objects.visible_to(request.user).select_related(
+            "barnehage__kommune", "consultant", "instrument__skala"), pk=pk)
+    if rule and not rules.test_rule(rule, request.user, tilsyn):
+        raise PermissionDenied
+    return tilsyn
+
+
+def _allowed(rule: str, request, tilsyn: Tilsyn) -> bool:
+    return rules.test_rule(rule, request.user, tilsyn)
+
+
+def _refuse(request, tilsyn: Tilsyn, message: str):
+    messages.error(request, message)
+    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+
+
+@role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
+def tilsyn_list(request):
+    manages = scope_of(request.user).has_role(*MUNICIPAL_ROLES)
+    queryset = Tilsyn.objects.visible_to(request.user).select_related(
+        "barnehage__kommune", "consultant", "instrument").order_by("-date", "barnehage__name")
+    filters = TilsynFilterForm(request.GET or None, user=request.user)
+    if manages:
+        queryset = filters.filter(queryset)
+    return render(request, "observasjoner/tilsyn/tilsyn_list.html", {
+        "supervisions": queryset,
+        "filters": filters,
+        "manages": manages,
+        "overdue": overdue_reports(request.user) if manages else None,
+    })
+
+
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_create(request):
+    form = TilsynCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            tilsyn = form.save()
+            TilsynVurdering.objects.bulk_create(
+                TilsynVurdering(tilsyn=tilsyn, kriterium=kriterium)
+                for tema in tilsyn.instrument.temaer.prefetch_related("kriterier")
+                for kriterium in tema.kriterier.all()
+            )
+        messages.success(request, _("Supervision created. Rate each criterion."))
+        return redirect("observasjoner:tilsyn-edit", tilsyn.pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_create.html", {"form": form})
+
+
+@role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
+def tilsyn_detail(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_detail.html", {
+        "tilsyn": tilsyn,
+        "themes": tilsyn.theme_summary(),
+        "levels": list(tilsyn.instrument.skala.levels.all()),
+        "utviklingspunkter": tilsyn.utviklingspunkter.select_related("tema").prefetch_related(
+            "handleplaner"),
+        "action_plans": tilsyn.action_plans().exists(),
+        "rapport": (Tilsynsrapport.objects.filter(tilsyn=tilsyn).defer("pdf").first()
+                    if tilsyn.has_report else None),
+        "completion_problems": (tilsyn.completion_problems()
+                                if tilsyn.status == Tilsyn.Status.DRAFT else []),
+        "close_problems": tilsyn.close_problems() if tilsyn.is_open_concern else [],
+    })
+
+
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_edit(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    if not _allowed("tilsyn.edit", request, tilsyn):
+        return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
+    vurderinger = list(tilsyn.vurderinger.select_related("kriterium__tema"))
+    levels = list(tilsyn.instrument.skala.levels.all())
+    data = request.POST if request.method == "POST" else None
+    form = TilsynEditForm(data, instance=tilsyn, prefix="tilsyn")
+    ratings = RatingsForm(data, vurderinger=vurderinger, levels=levels, prefix="rating",
+                          require_all=tilsyn.status != Tilsyn.Status.DRAFT)
+    if request.method == "POST" and form.is_valid() and ratings.is_valid():
+        with transaction.atomic():
+            form.save()
+            TilsynVurdering.objects.bulk_update(ratings.apply(), ["niva", "note"])
+        messages.success(request, _("Supervision saved."))
+        if "next" in request.POST:
+            return redirect("observasjoner:tilsyn-outcome", tilsyn.pk)
+        return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_edit.html", {
+        "tilsyn": tilsyn, "form": form, "ratings": ratings, "skala": tilsyn.instrument.skala,
+        "levels": levels,
+    })
+
+
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_outcome(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    if not _allowed("tilsyn.edit", request, tilsyn):
+        return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
+    data = request.POST if request.method == "POST" else None
+    form = OutcomeForm(data, instance=tilsyn, prefix="outcome")
+    points = UtviklingspunktFormSet(
+        data, instance=tilsyn, prefix="points",
+        form_kwargs={"temaer": tilsyn.instrument.temaer.all()})
+    if request.method == "POST" and form.is_valid() and points.is_valid():
+        with transaction.atomic():
+            form.save()
+            for order, point in enumerate(points.save(commit=False), start=1):
+                point.order = point.order or order
+                point.save()
+            for point in points.deleted_objects:
+                point.delete()
+        messages.success(request, _("Outcome saved."))
+        return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_outcome.html", {
+        "tilsyn": tilsyn, "form": form, "points": points,
+    })
+
+
+@require_POST
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_complete(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    try:
+        tilsyn.complete()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Supervision completed: the kindergarten's leader can now "
+                                    "read the assessment."))
+    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+
+
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_board_comment(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    if not _allowed("tilsyn.board_comment", request, tilsyn):
+        return _refuse(request, tilsyn, _("Complete the supervision before recording the "
+                                          "parent board's comment."))
+    form = BoardCommentForm(request.POST or None, instance=tilsyn)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if tilsyn.status == Tilsyn.Status.PUBLISHED:
+            messages.info(request, _("The published report does not include the comment "
+                                     "until you publish it again."))
+        messages.success(request, _("The parent board's comment is recorded."))
+        return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_board_comment.html",
+                  {"tilsyn": tilsyn, "form": form})
+
+
+@require_POST
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_publish(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    try:
+        tilsyn.publish()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The supervision report is published."))
+    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+
+
+@require_POST
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_close(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    try:
+        tilsyn.close(timezone.localdate())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The intensified supervision has ended."))
+    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+
+
+@role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
+def tilsyn_report(request, pk: int):
+    tilsyn = _tilsyn_for(request, pk)
+    rapport = Tilsynsrapport.objects.filter(tilsyn=tilsyn).first()
+    if not tilsyn.has_report or rapport is None:
+        raise Http404(_("This supervision has no published report."))
+    filename = slugify(f"tilsyn {tilsyn.barnehage.name} {tilsyn.date:%Y-%m-%d}") + ".pdf"
+    response = HttpResponse(bytes(rapport.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = f'"{rapport.checksum}"'
+    return response
+
+
+@role_required(*MUNICIPAL_ROLES)
+def instrument_list(request):
+    instruments = (TilsynInstrument.objects.visible_to(request.user)
+                   .select_related("kommune", "skala")
+                   .annotate(themes=Count("temaer", distinct=True),
+                             criteria=Count("temaer__kriterier", distinct=True))
+                   .order_by("kommune__name", "name"))
+    return render(request, "observasjoner/tilsyn/instrument_list.html",
+                  {"instruments": instruments})
+
+
+@role_required(*MUNICIPAL_ROLES)
+def instrument_detail(request, pk: int):
+    instrument = get_object_or_404(
+        TilsynInstrument.objects.visible_to(request.user).select_related("kommune", "skala")
+        .prefetch_related("skala__levels", Prefetch("temaer__kriterier")), pk=pk)
+    return render(request, "observasjoner/tilsyn/instrument_detail.html",
+                  {"instrument": instrument})
+
+
+@role_required(*MUNICIPAL_ROLES)
+def instrument_import(request):
+    form = InstrumentUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            instrument = import_instrument(upload.read(), upload.name,
+                                           form.cleaned_data["kommune"])
+        except InstrumentImportError as error:
+            problems = error.problems
+        else:
+            messages.success(request, _("Imported “%(name)s”.") % {"name": instrument.name})
+            return redirect("observasjoner:tilsyn-instrument-detail", instrument.pk)
+    return render(request, "observasjoner/tilsyn/instrument_import.html",
+                  {"form": form, "problems": problems}, status=400 if problems else 200)

@@ -1,0 +1,609 @@
+"""Dashboards: municipality → kindergarten → department → observation.
+
+Consultants and admins see their municipality's dashboard and drill down; a leader sees
+the same panels for her own kindergarten. Each page reads its data in a fixed number of
+queries (`rapporter.selectors`), scores through `observasjoner.scoring`, draws its charts
+with `rapporter.charts` and lists every figure in a table that downloads as CSV or XLSX
+(`?table=<key>&format=csv|xlsx` on the page's own address, filters included).
+
+Filters (semester, instrument, network, cohort, age group) are a GET form, so a filtered
+view is a link that can be shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from barnehager.access import (
+    MUNICIPAL_ROLES,
+    ROLE_LEADER,
+    is_consultant,
+    is_leader,
+    scope_of,
+)
+from barnehager.decorators import role_required
+from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje
+from handleplaner.models import GoalReached, Handleplan
+from handleplaner.models import Status as PlanStatus
+from kvalitet.models import TiltakStatus
+from observasjoner.models import Observasjonsrunde
+from observasjoner.tilsyn.models import Tilsyn
+from rapporter import charts, selectors
+from rapporter.dashboards.tables import (
+    FIGURE,
+    FORMATS,
+    NUMBER,
+    SCORE,
+    SHARE,
+    Column,
+    Link,
+    Score,
+    Table,
+    download,
+)
+from rapporter.selectors import BAND_LABELS, BANDS, Filters, ObservationSet, SemesterKey
+
+DASHBOARD_ROLES = (*MUNICIPAL_ROLES, ROLE_LEADER)
+GROUP_TITLES = {
+    "barnehage": gettext_lazy("By kindergarten"),
+    "avdeling": gettext_lazy("By department"),
+    "nettverk": gettext_lazy("By network"),
+    "pulje": gettext_lazy("By cohort"),
+    "age_group": gettext_lazy("By age group"),
+}
+GROUP_COLUMN = {
+    "barnehage": gettext_lazy("Kindergarten"),
+    "avdeling": gettext_lazy("Department"),
+    "nettverk": gettext_lazy("Network"),
+    "pulje": gettext_lazy("Cohort"),
+    "age_group": gettext_lazy("Age group"),
+}
+
+
+# Page structure ------------------------------------------------------------------------
+
+@dataclass
+class Panel:
+    """A table (always) and its chart (when there is one), downloadable as CSV/XLSX."""
+
+    table: Table
+    chart: charts.Chart | None = None
+    csv_url: str = ""
+    xlsx_url: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    panels: list[Panel] = field(default_factory=list)
+    intro: str = ""
+    empty: str = ""
+
+
+def consults_in(user, kommune) -> bool:
+    """Consultant or admin in this municipality (the `is_consultant` rule, for a Kommune)."""
+    return is_consultant(user, SimpleNamespace(kommune_id=kommune.pk))
+
+
+def optional_url(name: str, *args) -> str | None:
+    """The address of another app's page, or None while that page does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+class DashboardFilterForm(forms.Form):
+    semester = forms.ChoiceField(label=gettext_lazy("Semester"), required=False)
+    instrument = forms.ChoiceField(label=gettext_lazy("Instrument"), required=False)
+    nettverk = forms.TypedChoiceField(label=gettext_lazy("Network"), required=False,
+                                      coerce=int, empty_value=None)
+    pulje = forms.TypedChoiceField(label=gettext_lazy("Cohort"), required=False, coerce=int,
+                                   empty_value=None)
+    age_group = forms.ChoiceField(label=gettext_lazy("Age group"), required=False)
+
+    def __init__(self, data, *, semesters: list[SemesterKey], instruments, nettverk=None,
+                 puljer=None):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["semester"].choices = [("", _("Latest with results"))] + [
+            (semester.slug, semester.label) for semester in semesters]
+        self.fields["instrument"].choices = everything + [
+            (code, instrument.name) for code, instrument in instruments.items()]
+        self.fields["age_group"].choices = everything + list(AgeGroup.choices)
+        if nettverk is None:
+            del self.fields["nettverk"], self.fields["pulje"]
+        else:
+            self.fields["nettverk"].choices = everything + list(nettverk)
+            self.fields["pulje"].choices = everything + list(puljer)
+        for bound in self.fields.values():
+            bound.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filters(self) -> Filters:
+        self.is_valid()
+        data = self.cleaned_data
+        return Filters(
+            semester=SemesterKey.parse(data.get("semester") or ""),
+            instrument=data.get("instrument") or None,
+            nettverk=data.get("nettverk"),
+            pulje=data.get("pulje"),
+            age_group=data.get("age_group") or None,
+        )
+
+
+def _query(request) -> str:
+    """The page's filters as a query string, without the download parameters."""
+    params = request.GET.copy()
+    for key in ("format", "table"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _respond(request, template: str, context: dict, sections: list[Section], page: str):
+    """Renders the page, or answers `?table=...&format=...` with that table's file."""
+    query = context["query"]
+    panels = {panel.table.key: panel for section in sections for panel in section.panels}
+    fmt, key = request.GET.get("format"), request.GET.get("table")
+    if fmt or key:
+        if fmt not in FORMATS or key not in panels:
+            raise Http404(_("No such table."))
+        return download(panels[key].table, fmt, page)
+    for panel in panels.values():
+        prefix = f"?{query}&" if query else "?"
+        panel.csv_url = f"{prefix}table={panel.table.key}&format=csv"
+        panel.xlsx_url = f"{prefix}table={panel.table.key}&format=xlsx"
+    context["sections"] = sections
+    return render(request, template, context)
+
+
+# Views ---------------------------------------------------------------------------------
+
+@role_required(*DASHBOARD_ROLES)
+def dashboard_index(request):
+    """Where a user's dashboards are; straight there when she has only one."""
+    scope = scope_of(request.user)
+    kommuner = Kommune.objects.all() if scope.superuser else Kommune.objects.filter(
+        pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+    barnehager = Barnehage.objects.filter(pk__in=scope.barnehage_ids(ROLE_LEADER)).exclude(
+        kommune__in=kommuner).select_related("kommune")
+    kommuner, barnehager = list(kommuner), list(barnehager)
+    if len(kommuner) + len(barnehager) == 1:
+        if kommuner:
+            return redirect("rapporter:dashboard-kommune", slug=kommuner[0].slug)
+        return redirect("rapporter:dashboard-barnehage", pk=barnehager[0].pk)
+    return render(request, "rapporter/dashboard/index.html",
+                  {"kommuner": kommuner, "barnehager": barnehager})
+
+
+@role_required(*MUNICIPAL_ROLES)
+def kommune_dashboard(request, slug: str):
+    kommune = get_object_or_404(Kommune.objects.visible_to(request.user), slug=slug)
+    if not consults_in(request.user, kommune):
+        raise Http404
+    instruments = selectors.instruments_with_structure()
+    form = DashboardFilterForm(
+        request.GET, semesters=selectors.semester_choices(kommune), instruments=instruments,
+        nettverk=Nettverk.objects.filter(kommune=kommune).values_list("pk", "name"),
+        puljer=Pulje.objects.filter(kommune=kommune).values_list("pk", "name"))
+    filters = form.filters()
+    data = selectors.load_observations(kommune, filters=filters, instruments=instruments)
+    query = _query(request)
+    context = {"kommune": kommune, "form": form, "filters": filters, "data": data,
+               "query": query, "semester": data.selected_semester}
+    sections = overview_sections(request, kommune, data, query=query)
+    return _respond(request, "rapporter/dashboard/overview.html", context, sections,
+                    f"{kommune.slug}-dashboard")
+
+
+@role_required(*DASHBOARD_ROLES)
+def barnehage_dashboard(request, pk: int):
+    barnehage = get_object_or_404(
+        Barnehage.objects.visible_to(request.user).select_related("kommune", "nettverk",
+                                                                  "pulje"), pk=pk)
+    if not (is_consultant(request.user, barnehage) or is_leader(request.user, barnehage)):
+        raise Http404
+    kommune = barnehage.kommune
+    instruments = selectors.instruments_with_structure()
+    form = DashboardFilterForm(request.GET, semesters=selectors.semester_choices(kommune),
+                               instruments=instruments)
+    filters = form.filters()
+    data = selectors.load_observations(kommune, barnehage_ids=[barnehage.pk], filters=filters,
+                                       instruments=instruments)
+    query = _query(request)
+    context = {"kommune": kommune, "barnehage": barnehage, "form": form, "filters": filters,
+               "data": data, "query": query, "semester": data.selected_semester,
+               "may_see_kommune": consults_in(request.user, kommune)}
+    sections = overview_sections(request, kommune, data, query=query, barnehage=barnehage)
+    return _respond(request, "rapporter/dashboard/overview.html", context, sections,
+                    f"{barnehage.name}-dashboard")
+
+
+@role_required(*DASHBOARD_ROLES)
+def avdeling_dashboard(request, pk: int):
+    avdeling = get_object_or_404(
+        Avdeling.objects.visible_to(request.user).select_related("barnehage__kommune"), pk=pk)
+    if not (is_consultant(request.user, avdeling) or is_leader(request.user, avdeling)):
+        raise Http404
+    barnehage, kommune = avdeling.barnehage, avdeling.barnehage.kommune
+    data = selectors.load_observations(kommune, barnehage_ids=[barnehage.pk])
+    rows = [row for row in data.rows if row.avdeling_id == avdeling.pk]
+    query = _query(request)
+    context = {"kommune": kommune, "barnehage": barnehage, "avdeling": avdeling,
+               "query": query, "may_see_kommune": consults_in(request.user, kommune),
+               "observations": rows}
+    sections = department_sections(data, rows)
+    return _respond(request, "rapporter/dashboard/department.html", context, sections,
+                    f"{barnehage.name}-{avdeling.name}")
+
+
+# Sections ------------------------------------------------------------------------------
+
+def overview_sections(request, kommune, data: ObservationSet, *, query: str,
+                      barnehage: Barnehage | None = None) -> list[Section]:
+    """The panels of the municipality page, or of one kindergarten's page."""
+    user = request.user
+    filters = data.filters
+    scope_ids = [barnehage.pk] if barnehage else None
+    semester = data.selected_semester
+    sections = [rounds_section(kommune, filters, scope_ids, user)]
+    groupings = ["avdeling", "age_group"] if barnehage else [
+        "barnehage", "nettverk", "pulje", "age_group"]
+    for instrument in data.instrument_codes() or []:
+        sections.append(instrument_section(data, instrument, semester, groupings, query))
+    if not data.rows:
+        sections.append(Section("results", _("CLASS results"), empty=_(
+            "No submitted observation with enough valid cycles matches these filters yet.")))
+    sections.append(band_drop_section(data, semester, query))
+    year = filters.semester.year if filters.semester else None
+    sections.append(supervision_section(kommune, filters, scope_ids, user, year))
+    sections.append(action_plan_section(kommune, filters, scope_ids, user))
+    focus_year = (semester.year if semester else timezone.localdate().year)
+    sections.append(focus_section(kommune, filters, scope_ids, focus_year))
+    return sections
+
+
+def rounds_section(kommune, filters: Filters, scope_ids, user) -> Section:
+    progress = selectors.round_progress(
+        kommune, barnehage_ids=scope_ids, filters=filters,
+        runder=Observasjonsrunde.objects.visible_to(user))
+    table = Table("rounds", _("Observation rounds"), [
+        Column(_("Round")), Column(_("Semester")), Column(_("Status")), Column(_("Cohorts")),
+        Column(_("Planned"), NUMBER), Column(_("In progress"), NUMBER),
+        Column(_("Submitted"), NUMBER), Column(_("All"), NUMBER), Column(_("Done"), SHARE)])
+    for item in progress:
+        runde = item.runde
+        table.rows.append([
+            runde.name, SemesterKey.of(runde.year, runde.semester).label,
+            runde.get_status_display(),
+            ", ".join(pulje.name for pulje in runde.puljer.all()) or _("All"),
+            item.planned, item.in_progress, item.submitted, item.total, item.done_share])
+    return Section("rounds", _("Observation rounds"), [Panel(table)] if progress else [],
+                   empty=_("No observation round yet."))
+
+
+def _domain_columns(data: ObservationSet, instrument: str) -> list[Column]:
+    names = data.domain_names(instrument)
+    return [Column(f"{domain.code} {names.get(domain.code, '')}".strip(), FIGURE)
+            for domain in data.domains(instrument)]
+
+
+def _thresholds(data: ObservationSet, instrument: str) -> list[charts.Threshold]:
+    """One line per threshold value, naming every domain it applies to ("ES, CO > 5")."""
+    by_value: dict[float, list[str]] = {}
+    for domain in data.domains(instrument):
+        if domain.threshold is not None:
+            by_value.setdefault(domain.threshold, []).append(domain.code)
+    return [charts.Threshold(value, f"{', '.join(codes)} > {value:g}")
+            for value, codes in by_value.items()]
+
+
+def _group_series(data: ObservationSet, instrument: str, groups, *,
+                  marks: bool = False) -> list[charts.Series]:
+    """One series per domain; `marks` puts the domain's threshold across each bar."""
+    return [charts.Series(domain.code, [group.figures[domain.code].mean for group in groups],
+                          ns=[group.figures[domain.code].n for group in groups],
+                          threshold=charts.Threshold(domain.threshold,
+                                                     f"{domain.code} > {domain.threshold:g}")
+                          if marks and domain.threshold is not None else None)
+            for domain in data.domains(instrument)]
+
+
+def instrument_section(data: ObservationSet, instrument: str, semester: SemesterKey | None,
+                       groupings: list[str], query: str) -> Section:
+    name = data.instruments[instrument].name
+    domains = [domain.code for domain in data.domains(instrument)]
+    columns = _domain_columns(data, instrument)
+    section = Section(f"instrument-{instrument}", _("%(instrument)s: domain scores") % {
+        "instrument": name}, intro=_(
+        "Means of observation scores, each with its n (the number of observations). "
+        "Dashed lines are the research thresholds: %(thresholds)s.") % {
+        "thresholds": ", ".join(t.label for t in _thresholds(data, instrument))})
+
+    trend = selectors.domain_trend(data, instrument)
+    table = Table(f"trend-{instrument}", _("%(instrument)s by semester") % {
+        "instrument": name}, [Column(_("Semester")), Column("n", NUMBER), *columns],
+        [[group.label, group.n, *(group.figures[code] for code in domains)]
+         for group in trend])
+    chart = charts.line_chart(
+        table.title, _("Mean domain score per semester with the research thresholds. "
+                       "The table next to the chart gives each figure with its n."),
+        [group.label for group in trend], _group_series(data, instrument, trend),
+        thresholds=_thresholds(data, instrument))
+    section.panels.append(Panel(table, chart))
+    if semester is None:
+        return section
+
+    total = selectors.domain_total(data, instrument, semester=semester)
+    table = Table(f"domains-{instrument}", _("%(instrument)s, %(semester)s") % {
+        "instrument": name, "semester": semester.label}, [
+        Column(_("Domain")), Column(_("Mean"), FIGURE), Column(_("Spread (SD)"), NUMBER),
+        Column(_("Lowest"), NUMBER), Column(_("Highest"), NUMBER),
+        Column(_("Threshold"), NUMBER), Column(_("Above threshold"))])
+    names = data.domain_names(instrument)
+    for domain in data.domains(instrument):
+        fig = total.figures[domain.code]
+        above = fig.above_threshold
+        table.rows.append([f"{domain.code} {names.get(domain.code, '')}", fig, fig.sd, fig.low,
+                           fig.high, domain.threshold,
+                           None if above is None else (_("yes") if above else _("no"))])
+    chart = charts.bar_chart(
+        table.title, _("Mean per domain with the lowest and highest observation score as a "
+                       "whisker; dashed lines are the research thresholds."),
+        domains, [charts.Series(semester.label,
+                                [total.figures[code].mean for code in domains],
+                                ns=[total.figures[code].n for code in domains],
+                                ranges=[(total.figures[code].low, total.figures[code].high)
+                                        if total.figures[code].low is not None else None
+                                        for code in domains])],
+        category_thresholds=[charts.Threshold(domain.threshold, f"{domain.code} > "
+                                              f"{domain.threshold:g}")
+                             if domain.threshold is not None else None
+                             for domain in data.domains(instrument)])
+    section.panels.append(Panel(table, chart))
+
+    for by in groupings:
+        groups = selectors.domain_by(data, instrument, by, semester=semester)
+        if not groups:
+            continue
+        table = Table(f"{by}-{instrument}", f"{GROUP_TITLES[by]}, {semester.label}",
+                      [Column(str(GROUP_COLUMN[by])), Column("n", NUMBER), *columns])
+        labels = _group_links(data, by, groups, query)
+        for group, label in zip(groups, labels, strict=True):
+            table.rows.append([label, group.n, *(group.figures[code] for code in domains)])
+        chart = charts.bar_chart(
+            table.title, _("Mean domain score per group, with n beside each bar; the dashed "
+                           "lines are the research thresholds. The table gives the figures."),
+            [str(label) for label in labels],
+            _group_series(data, instrument, groups, marks=True)) if len(groups) > 1 else None
+        section.panels.append(Panel(table, chart))
+
+    bands = selectors.band_distribution(data, instrument, semester=semester)
+    table = Table(f"bands-{instrument}", _("Bands, %(semester)s") % {
+        "semester": semester.label}, [Column(_("Domain")), *(
+            Column(str(BAND_LABELS[band]).capitalize(), NUMBER) for band in BANDS),
+        Column("n", NUMBER), Column(_("Share high"), SHARE)],
+        [[row.domain, *(row.counts[band] for band in BANDS), row.n, row.share("high")]
+         for row in bands],
+        note=_("Low: a mean below 2.5; high: from 5.5; middle between."))
+    chart = charts.band_chart(
+        table.title, _("Share of observations whose domain score is low, middle or high; "
+                       "the counts are written in the bars and given in the table."),
+        [row.domain for row in bands], [row.counts for row in bands],
+        band_labels={band: str(BAND_LABELS[band]) for band in BANDS})
+    section.panels.append(Panel(table, chart))
+
+    spread = selectors.cycle_spread(data, instrument, semester=semester)
+    dims = data.dimension_names(instrument)
+    table = Table(f"spread-{instrument}", _("Spread between cycles, %(semester)s") % {
+        "semester": semester.label}, [
+        Column(_("Dimension")), Column(_("Mean"), NUMBER),
+        Column(_("Mean distance between highest and lowest cycle"), NUMBER),
+        Column(_("Largest distance"), NUMBER), Column("n", NUMBER)],
+        [[f"{row.dimension} {dims.get(row.dimension, '')}", row.mean, row.mean_range,
+          row.max_range, row.n] for row in spread],
+        note=_("Negative Climate is shown as scored: a low score is good."))
+    section.panels.append(Panel(table))
+    return section
+
+
+def _group_links(data: ObservationSet, by: str, groups, query: str) -> list[Link]:
+    if by == "barnehage":
+        return [Link(group.label, with_query(reverse("rapporter:dashboard-barnehage",
+                                                     args=[group.key]), query))
+                for group in groups]
+    if by == "avdeling":
+        names = {row.avdeling_id: row.avdeling_name for row in data.rows}
+        return [Link(names[group.key], with_query(reverse("rapporter:dashboard-avdeling",
+                                                          args=[group.key]), query))
+                for group in groups]
+    return [Link(group.label) for group in groups]
+
+
+def band_drop_section(data: ObservationSet, semester, query: str) -> Section:
+    drops = selectors.band_drops(data, semester=semester)
+    table = Table("band-drops", _("Departments that fell a band since their previous "
+                                  "observation"), [
+        Column(_("Kindergarten")), Column(_("Department")), Column(_("Domain")),
+        Column(_("Before")), Column(_("Score before"), SCORE), Column(_("Now")),
+        Column(_("Score now"), SCORE)])
+    for drop in drops:
+        table.rows.append([
+            Link(drop.barnehage_name, with_query(reverse("rapporter:dashboard-barnehage",
+                                                         args=[drop.barnehage_id]), query)),
+            Link(drop.avdeling_name, with_query(reverse("rapporter:dashboard-avdeling",
+                                                        args=[drop.avdeling_id]), query)),
+            drop.domain, drop.before_semester.label, Score(drop.before, drop.before_band),
+            drop.after_semester.label, Score(drop.after, drop.after_band)])
+    return Section("band-drops", table.title, [Panel(table)] if drops else [],
+                   empty=_("No department fell a band in this semester."))
+
+
+def supervision_section(kommune, filters: Filters, scope_ids, user, year) -> Section:
+    summary = selectors.supervision_summary(
+        kommune, barnehage_ids=scope_ids, filters=filters, year=year,
+        tilsyn=Tilsyn.objects.visible_to(user))
+    section = Section("supervision", _("Supervision"), intro=_(
+        "The latest completed supervision of each kindergarten: the share of criteria rated "
+        "at or above the scale's level for good quality."),
+        empty=_("No completed supervision yet."))
+    if not summary.rows:
+        return section
+    table = Table("supervision", _("Supervision results by kindergarten"), [
+        Column(_("Kindergarten")), Column(_("Date")), Column(_("Outcome")),
+        Column(_("Criteria rated"), NUMBER), Column(_("Good quality or better"), NUMBER),
+        Column(_("Share good"), SHARE)])
+    for row in summary.rows:
+        tilsyn = row.tilsyn
+        table.rows.append([
+            Link(tilsyn.barnehage.name, optional_url("observasjoner:tilsyn-detail", tilsyn.pk)),
+            tilsyn.date.isoformat(), tilsyn.get_outcome_display() or None, row.rated, row.good,
+            row.share])
+    table.rows.append([_("All"), None, None, summary.rated, summary.good, summary.share])
+    chart = None
+    if summary.themes:
+        chart = charts.bar_chart(
+            _("Share of ratings at good quality or better, by theme"),
+            _("Percentage of criteria rated good or better per theme, over the latest "
+              "supervision of each kindergarten; the theme table gives the counts."),
+            [theme.name for theme in summary.themes],
+            [charts.Series(_("Share good (%)"),
+                           [100 * theme.share if theme.share is not None else None
+                            for theme in summary.themes],
+                           ns=[theme.rated for theme in summary.themes])],
+            scale=(0, 100))
+    themes = Table("supervision-themes", _("Supervision results by theme"), [
+        Column(_("Theme")), Column(_("Supervisions"), NUMBER), Column(_("Criteria rated"), NUMBER),
+        Column(_("Good quality or better"), NUMBER), Column(_("Share good"), SHARE)],
+        [[theme.name, theme.supervisions, theme.rated, theme.good, theme.share]
+         for theme in summary.themes])
+    outcomes = Table("supervision-outcomes", _("Outcomes"), [
+        Column(_("Outcome")), Column(_("Kindergartens"), NUMBER)],
+        [[Tilsyn.Outcome(outcome).label, count] for outcome, count in summary.outcomes.items()])
+    section.panels += [Panel(table), Panel(themes, chart), Panel(outcomes)]
+    return section
+
+
+def action_plan_section(kommune, filters: Filters, scope_ids, user) -> Section:
+    today = timezone.localdate()
+    summary = selectors.action_plan_summary(
+        kommune, barnehage_ids=scope_ids, filters=filters, today=today,
+        plans=Handleplan.objects.visible_to(user))
+    section = Section("action-plans", _("Action plans"), empty=_("No action plan yet."))
+    if not summary.total:
+        return section
+    status = Table("plans-by-status", _("Action plans by status"), [
+        Column(_("Status")), Column(_("Plans"), NUMBER)],
+        [[PlanStatus(code).label, count] for code, count in summary.by_status.items()])
+    status.rows.append([_("Overdue"), len(summary.overdue)])
+    evaluations = Table("plan-evaluations", _("Evaluations: was the goal reached?"), [
+        Column(_("Goal reached")), Column(_("Evaluations"), NUMBER), Column(_("Share"), SHARE)])
+    total = sum(summary.evaluations.values())
+    for code, count in summary.evaluations.items():
+        evaluations.rows.append([GoalReached(code).label, count,
+                                 count / total if total else None])
+    overdue = Table("plans-overdue", _("Overdue action plans"), [
+        Column(_("Plan")), Column(_("Kindergarten")), Column(_("Status")),
+        Column(_("Deadline")), Column(_("Evaluation due"))])
+    for plan in summary.overdue:
+        overdue.rows.append([
+            Link(plan.title, optional_url("handleplaner:detail", plan.pk)),
+            plan.barnehage.name, plan.get_status_display(),
+            _iso(plan.deadline), _iso(plan.evaluation_due)])
+    section.panels += [Panel(status), Panel(evaluations)]
+    if summary.overdue:
+        section.panels.append(Panel(overdue))
+    if scope_ids is None:
+        per = Table("plans-by-kindergarten", _("Action plans by kindergarten"), [
+            Column(_("Kindergarten")), Column(_("Plans"), NUMBER),
+            Column(_("Approved or in progress"), NUMBER), Column(_("Evaluated or closed"),
+                                                                 NUMBER),
+            Column(_("Overdue"), NUMBER)],
+            [[entry["barnehage"].name, entry["total"], entry["live"], entry["finished"],
+              entry["overdue"]] for entry in summary.per_barnehage])
+        section.panels.append(Panel(per))
+    return section
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def focus_section(kommune, filters: Filters, scope_ids, year: int) -> Section:
+    rows = selectors.focus_summary(kommune, year, barnehage_ids=scope_ids, filters=filters)
+    table = Table("focus-areas", _("Focus areas chosen for %(year)s") % {"year": year}, [
+        Column(_("Focus area")), Column(_("Plan")), Column(_("Kindergartens"), NUMBER),
+        Column(_("Chosen by")),
+        *(Column(str(TiltakStatus(code).label), NUMBER) for code in TiltakStatus.values)],
+        [[row.fokusomrade.title, row.fokusomrade.plan.title, len(row.barnehager),
+          ", ".join(row.barnehager), *(row.measures[code] for code in TiltakStatus.values)]
+         for row in rows],
+        note=_("The last columns count the focus area's measures by how far they have come."))
+    return Section("focus", _("Focus areas"), [Panel(table)] if rows else [],
+                   empty=_("No kindergarten has chosen a focus area for %(year)s.") % {
+                       "year": year})
+
+
+def department_sections(data: ObservationSet, rows) -> list[Section]:
+    """A department's observations over time: domain scores with bands, and per
+    observation the dimension means with the spread between its cycles."""
+    sections = []
+    for instrument in sorted({row.instrument for row in rows}):
+        spec = data.specs[instrument]
+        mine = [row for row in rows if row.instrument == instrument]
+        names = data.domain_names(instrument)
+        domains = [domain.code for domain in spec.domains]
+        table = Table(f"observations-{instrument}", _("%(instrument)s: domain scores per "
+                                                      "observation") % {
+            "instrument": data.instruments[instrument].name}, [
+            Column(_("Semester")), Column(_("Observed on")), Column(_("Valid cycles"), NUMBER),
+            *(Column(f"{code} {names.get(code, '')}".strip(), SCORE) for code in domains)])
+        for row in mine:
+            table.rows.append([
+                Link(row.semester.label, optional_url("observasjoner:observation-detail",
+                                                      row.id)),
+                _iso(row.observed_on), row.result.valid_cycles,
+                *(Score(row.result.domain_scores.get(code),
+                        row.result.domain_band(spec, code)) for code in domains)])
+        chart = charts.line_chart(
+            table.title, _("The department's domain scores per observation with the research "
+                           "thresholds; the table gives the scores and bands."),
+            [f"{row.semester.label}" for row in mine],
+            [charts.Series(code, [row.result.domain_scores.get(code) for row in mine])
+             for code in domains],
+            thresholds=_thresholds(data, instrument))
+        section = Section(f"department-{instrument}", table.title, [Panel(table, chart)])
+        dims = data.dimension_names(instrument)
+        for row in reversed(mine):
+            detail = Table(f"observation-{row.id}", _("Observation of %(day)s: dimensions") % {
+                "day": _iso(row.observed_on)}, [
+                Column(_("Dimension")), Column(_("Mean over valid cycles"), NUMBER),
+                Column(_("Lowest cycle"), NUMBER), Column(_("Highest cycle"), NUMBER)])
+            for code in spec.dimension_codes:
+                low_high = row.result.spread.get(code) or (None, None)
+                detail.rows.append([f"{code} {dims.get(code, '')}",
+                                    row.result.dimension_means.get(code), *low_high])
+            chart = charts.bar_chart(
+                detail.title, _("Mean per dimension with the lowest and highest cycle as a "
+                                "whisker: the spread between cycles."),
+                spec.dimension_codes, [charts.Series(
+                    _("Mean"), [row.result.dimension_means.get(code)
+                                for code in spec.dimension_codes],
+                    ranges=[row.result.spread.get(code) for code in spec.dimension_codes])])
+            section.panels.append(Panel(detail, chart))
+        sections.append(section)
+    return sections

@@ -1,0 +1,558 @@
+"""What goes into each kind of report: the figures (all through `rapporter.selectors`,
+which scores through `observasjoner.scoring`) and the charts (`rapporter.charts`).
+
+Reports leave the application (to the committee, to a kindergarten's board), so every
+observation figure in them is suppressed below `selectors.PRIVACY_MIN_N` observations
+and shows as "–" with the reason in a footnote.
+
+Call these inside `translation.override(report language)`: labels are translated when
+the context is built.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.db.models import Avg, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from barnehager.models import Avdeling, Barnehage, Strukturtall
+from handleplaner.models import FINISHED_STATUSES, Evaluering, GoalReached, Handleplan
+from handleplaner.models import Status as PlanStatus
+from kvalitet.models import BarnehageFokus, Kvalitetsplan, Tiltak, TiltakStatus
+from observasjoner.models import Observasjonsrunde
+from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering
+from rapporter import charts, selectors
+from rapporter.models import Anbefaling, Kind, Rapport
+
+MIN_N = selectors.PRIVACY_MIN_N
+# Semesters shown in a trend: the last three years.
+TREND_SEMESTERS = 6
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a report renders from: our template and context, or a finished PDF made by
+    the app that owns the subject (supervisions)."""
+
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    pdf: bytes = b""
+
+
+def for_report(rapport: Rapport) -> Document:
+    builders = {
+        Kind.ANNUAL: annual_report,
+        Kind.KINDERGARTEN: kindergarten_report,
+        Kind.SUPERVISION: supervision_report,
+        Kind.ACTION_PLAN: action_plan_report,
+    }
+    return builders[rapport.kind](rapport)
+
+
+# Shared pieces -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A figure this year beside last year's. None (no data or suppressed) prints "–"."""
+
+    label: str
+    now: float | None
+    before: float | None
+    digits: int = 0
+    n_now: int | None = None
+    n_before: int | None = None
+    suppressed: bool = False
+    unit: str = ""
+
+    @property
+    def change(self) -> float | None:
+        if self.now is None or self.before is None:
+            return None
+        return round(self.now, self.digits) - round(self.before, self.digits)
+
+
+@dataclass(frozen=True)
+class InstrumentCharts:
+    """The charts of one instrument's section; each sits under the table with its figures."""
+
+    scores: charts.Chart
+    bands: charts.Chart
+    age_groups: charts.Chart | None = None
+    trend: charts.Chart | None = None
+
+
+@dataclass
+class InstrumentSection:
+    """One CLASS instrument's results for the report's period."""
+
+    code: str
+    name: str
+    age_description: str
+    domain_names: dict[str, str]
+    total: selectors.GroupFigures
+    previous: selectors.GroupFigures
+    by_semester: list[selectors.GroupFigures]
+    by_age_group: list[selectors.GroupFigures]
+    bands: list[selectors.BandRow]
+    dimensions: list[dict]
+    trend: list[selectors.GroupFigures]
+    comparison: selectors.GroupFigures | None = None
+    charts: InstrumentCharts | None = None
+
+    @property
+    def domains(self) -> list[tuple[str, str]]:
+        return list(self.domain_names.items())
+
+    @property
+    def nothing_shown(self) -> bool:
+        """No figure of the subject itself may be shown in the period or the one before
+        (every group under the minimum): the report says so instead of empty tables."""
+        return all(figure.mean is None for group in (self.total, self.previous)
+                   for figure in group.figures.values())
+
+    @property
+    def any_suppressed(self) -> bool:
+        groups = [self.total, self.previous, *self.by_semester, *self.by_age_group, *self.trend]
+        if self.comparison:
+            groups.append(self.comparison)
+        return (any(group.suppressed for group in groups)
+                or any(row.suppressed for row in self.bands)
+                or any(row["suppressed"] for row in self.dimensions))
+
+
+def _year_rows(data: selectors.ObservationSet, year: int) -> list[selectors.ObservationRow]:
+    return [row for row in data.rows if row.semester.year == year]
+
+
+def _subset(data: selectors.ObservationSet, rows) -> selectors.ObservationSet:
+    return replace(data, rows=list(rows))
+
+
+def _value(figure: selectors.Figure | None) -> float | None:
+    return None if figure is None or figure.suppressed else figure.mean
+
+
+def instrument_sections(data: selectors.ObservationSet, year: int, *, semester: str = "",
+                        compare_with: selectors.ObservationSet | None = None,
+                        subject: str) -> list[InstrumentSection]:
+    """Per instrument with data in the period: domain figures, by semester and age group,
+    the band distribution, dimension means, a trend over semesters, and the charts.
+
+    The period is the year, or one semester of it when `semester` is given. With
+    `compare_with` (the municipality, for a kindergarten report) each section also holds
+    the same figures over that set.
+    """
+    def period_rows(source: selectors.ObservationSet, key: selectors.SemesterKey | int):
+        if isinstance(key, int):
+            return [row for row in source.rows if row.semester.year == key]
+        return [row for row in source.rows if row.semester == key]
+
+    this_period = selectors.SemesterKey.of(year, semester) if semester else year
+    last_period = _previous_semester(year, semester) if semester else year - 1
+    current = _subset(data, period_rows(data, this_period))
+    previous = _subset(data, period_rows(data, last_period))
+    semesters = [key for key in data.semesters if key <= _last_semester(year, semester)]
+    trend_rows = [row for row in data.rows if row.semester in semesters[-TREND_SEMESTERS:]]
+    band_labels = {band: str(label) for band, label in selectors.BAND_LABELS.items()}
+    sections = []
+    for code in data.instrument_codes():
+        if not any(row.instrument == code for row in current.rows + previous.rows):
+            continue
+        instrument = data.instruments[code]
+        spec = data.specs[code]
+        names = data.domain_names(code)
+        dimension_names = data.dimension_names(code)
+        section = InstrumentSection(
+            code=code, name=instrument.name, age_description=instrument.age_description,
+            domain_names=names,
+            total=selectors.domain_total(current, code, min_n=MIN_N),
+            previous=selectors.domain_total(previous, code, min_n=MIN_N),
+            by_semester=selectors.domain_by(current, code, "semester", min_n=MIN_N),
+            by_age_group=selectors.domain_by(current, code, "age_group", min_n=MIN_N),
+            bands=selectors.band_distribution(current, code, min_n=MIN_N),
+            dimensions=[
+                {"code": row.dimension, "name": dimension_names.get(row.dimension, ""),
+                 "mean": row.mean if row.n >= MIN_N else None,
+                 "mean_range": row.mean_range if row.n >= MIN_N else None,
+                 "n": row.n, "suppressed": 0 < row.n < MIN_N,
+                 "reversed": any(dim.reversed and dim.code == row.dimension
+                                 for domain in spec.domains for dim in domain.dimensions)}
+                for row in selectors.cycle_spread(current, code)
+            ],
+            trend=selectors.domain_by(data, code, "semester", rows=trend_rows, min_n=MIN_N),
+        )
+        if compare_with is not None:
+            section.comparison = selectors.domain_total(
+                _subset(compare_with, period_rows(compare_with, this_period)), code,
+                min_n=MIN_N)
+        section.charts = _instrument_charts(section, spec, subject, band_labels,
+                                            previous_label=_previous_label(year, semester),
+                                            current_label=_period_label(year, semester))
+        sections.append(section)
+    return sections
+
+
+def _instrument_charts(section: InstrumentSection, spec, subject: str,
+                       band_labels: dict[str, str], *, previous_label: str,
+                       current_label: str) -> InstrumentCharts:
+    codes = [domain.code for domain in spec.domains]
+    categories = [f"{code} {section.domain_names.get(code, '')}" for code in codes]
+    thresholds = [charts.Threshold(domain.threshold, _("research threshold %(value)s")
+                                   % {"value": f"{domain.threshold:g}"})
+                  if domain.threshold is not None else None for domain in spec.domains]
+
+    def series(label: str, group: selectors.GroupFigures) -> charts.Series:
+        return charts.Series(label, [_value(group.figures.get(code)) for code in codes],
+                             ns=[group.figures[code].n if code in group.figures else None
+                                 for code in codes])
+
+    scores = charts.bar_chart(
+        _("%(instrument)s: domain scores, %(subject)s")
+        % {"instrument": section.name, "subject": subject},
+        _("Mean domain score on the 1-7 scale for %(current)s and %(previous)s, with the "
+          "number of observations (n) and the research threshold of each domain. Groups "
+          "with fewer than %(min_n)s observations are not shown. The table above gives "
+          "the same figures.")
+        % {"current": current_label, "previous": previous_label, "min_n": MIN_N},
+        categories,
+        [series(previous_label, section.previous), series(current_label, section.total)],
+        category_thresholds=thresholds,
+    )
+    age_groups = None
+    if len(section.by_age_group) > 1:
+        age_groups = charts.bar_chart(
+            _("%(instrument)s: domain scores by age group, %(current)s")
+            % {"instrument": section.name, "current": current_label},
+            _("Mean domain score on the 1-7 scale for each age group, with the number of "
+              "observations (n); an age group with fewer than %(min_n)s observations is not "
+              "shown. The table above gives the same figures.") % {"min_n": MIN_N},
+            categories,
+            [series(group.label, group) for group in section.by_age_group],
+            category_thresholds=thresholds,
+        )
+    trend = None
+    if len(section.trend) > 1:
+        trend = charts.line_chart(
+            _("%(instrument)s: development over semesters") % {"instrument": section.name},
+            _("Mean domain score per semester, one line per domain; a gap means fewer than "
+              "%(min_n)s observations. The table above gives the same figures.")
+            % {"min_n": MIN_N},
+            [group.label for group in section.trend],
+            [charts.Series(category, [_value(group.figures.get(code))
+                                      for group in section.trend],
+                           ns=[group.figures[code].n for group in section.trend])
+             for code, category in zip(codes, categories, strict=True)],
+        )
+    bands = charts.band_chart(
+        _("%(instrument)s: observations by band") % {"instrument": section.name},
+        _("Share of observations whose domain score is low (below 2.5), middle or high "
+          "(5.5 and above), %(current)s. The table above gives the same counts.")
+        % {"current": current_label},
+        categories,
+        [None if row.suppressed else row.counts for row in section.bands],
+        band_labels=band_labels,
+    )
+    return InstrumentCharts(scores=scores, bands=bands, age_groups=age_groups, trend=trend)
+
+
+def _previous_semester(year: int, semester: str) -> selectors.SemesterKey:
+    if semester == "autumn":
+        return selectors.SemesterKey.of(year, "spring")
+    return selectors.SemesterKey.of(year - 1, "autumn")
+
+
+def _last_semester(year: int, semester: str) -> selectors.SemesterKey:
+    return selectors.SemesterKey.of(year, semester or "autumn")
+
+
+def _period_label(year: int, semester: str) -> str:
+    return selectors.SemesterKey.of(year, semester).label if semester else str(year)
+
+
+def _previous_label(year: int, semester: str) -> str:
+    return _previous_semester(year, semester).label if semester else str(year - 1)
+
+
+def _reference_day(year: int) -> date:
+    """The day a past year's report looks back from: its last day (today for this year)."""
+    return min(timezone.localdate(), date(year, 12, 31))
+
+
+def structure_figures(barnehager, year: int) -> list[Change]:
+    """Children, staff ratio and trained pedagogues this year and last year."""
+    totals = {}
+    for period in (year, year - 1):
+        totals[period] = Strukturtall.objects.filter(
+            barnehage__in=barnehager, year=period).aggregate(
+            children=Sum("children"), staff=Sum("staff"),
+            trained=Avg("trained_pedagogue_share"))
+
+    def ratio(period):
+        row = totals[period]
+        return row["children"] / row["staff"] if row["staff"] else None
+
+    def trained(period):
+        value = totals[period]["trained"]
+        return float(value) if value is not None else None
+
+    return [
+        Change(_("Children"), totals[year]["children"], totals[year - 1]["children"]),
+        Change(_("Children per staff member"), ratio(year), ratio(year - 1), digits=1),
+        Change(_("Share of trained pedagogues (mean of kindergartens)"), trained(year),
+               trained(year - 1), digits=1, unit=" %"),
+    ]
+
+
+def observation_count(data: selectors.ObservationSet, year: int) -> Change:
+    return Change(_("Observations that count"), len(_year_rows(data, year)),
+                  len(_year_rows(data, year - 1)))
+
+
+def domain_changes(sections: list[InstrumentSection]) -> list[Change]:
+    """Each domain's mean this period against the one before, with n."""
+    changes = []
+    for section in sections:
+        for code, name in section.domains:
+            now = section.total.figures[code]
+            before = section.previous.figures[code]
+            changes.append(Change(
+                f"{section.name}: {code} {name}", _value(now), _value(before), digits=2,
+                n_now=now.n, n_before=before.n,
+                suppressed=now.suppressed or before.suppressed))
+    return changes
+
+
+# Quality plan, supervision, action plans -------------------------------------------------
+
+def quality_plan(kommune, year: int, barnehager=None) -> list[Kvalitetsplan]:
+    """Plans covering the year, else the latest plan that ended before it (marked with
+    `covers_year = False`); each focus area with its measures' progress and the
+    kindergartens that chose it that year (only `barnehager` when given)."""
+    choices = BarnehageFokus.objects.filter(year=year).select_related("barnehage").order_by(
+        "barnehage__name")
+    if barnehager is not None:
+        choices = choices.filter(barnehage__in=barnehager)
+    started = Kvalitetsplan.objects.filter(kommune=kommune, start_year__lte=year)
+    covering = started.filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    queryset = covering if covering.exists() else started.order_by("-end_year")[:1]
+    plans = list(
+        Kvalitetsplan.objects.filter(pk__in=queryset.values("pk"))
+        .prefetch_related(
+            "prinsipper",
+            Prefetch("fokusomrader__tiltak", queryset=Tiltak.objects.order_by("order", "pk")),
+            Prefetch("fokusomrader__valgt_av", queryset=choices, to_attr="year_choices"),
+        ).order_by("-start_year", "title"))
+    for plan in plans:
+        plan.covers_year = plan.covers(year)
+        plan.areas = list(plan.fokusomrader.all())
+        for area in plan.areas:
+            counts = Counter(tiltak.status for tiltak in area.tiltak.all())
+            area.measures = list(area.tiltak.all())
+            area.measure_count = len(area.measures)
+            area.done = counts[TiltakStatus.DONE]
+            area.under_way = counts[TiltakStatus.UNDER_WAY]
+            area.not_started = counts[TiltakStatus.NOT_STARTED]
+            area.progress = (round(100 * area.done / area.measure_count)
+                             if area.measure_count else None)
+        plan.has_measures = any(area.measures for area in plan.areas)
+    return plans
+
+
+@dataclass
+class SupervisionSummary:
+    count: int
+    by_outcome: list[tuple[str, int]]
+    announced: int
+    ratings: int
+    good: int
+    open_concerns: int
+    rows: list[Tilsyn]
+
+    @property
+    def good_share(self) -> float | None:
+        return 100 * self.good / self.ratings if self.ratings else None
+
+
+def supervision_summary(barnehager, year: int) -> SupervisionSummary:
+    """Completed or published supervisions with a visit in the year."""
+    tilsyn = list(Tilsyn.objects.filter(
+        barnehage__in=barnehager, date__year=year, status__in=Tilsyn.LEADER_VISIBLE,
+    ).select_related("barnehage", "instrument__skala").order_by("date", "barnehage__name"))
+    outcomes = Counter(item.outcome for item in tilsyn)
+    ratings = TilsynVurdering.objects.filter(tilsyn__in=tilsyn, niva__isnull=False).values_list(
+        "niva__value", "tilsyn__instrument__skala__good_from")
+    rated = list(ratings)
+    open_concerns = Tilsyn.objects.filter(barnehage__in=barnehager).filter(
+        outcome__in=Tilsyn.INTENSIFIED, date__lte=date(year, 12, 31),
+    ).exclude(status=Tilsyn.Status.DRAFT).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=date(year, 12, 31))
+    ).values("barnehage").distinct().count()
+    return SupervisionSummary(
+        count=len(tilsyn),
+        by_outcome=[(str(label), outcomes[value]) for value, label in Tilsyn.Outcome.choices],
+        announced=sum(1 for item in tilsyn if item.announced),
+        ratings=len(rated),
+        good=sum(1 for value, good_from in rated if value >= good_from),
+        open_concerns=open_concerns,
+        rows=tilsyn,
+    )
+
+
+@dataclass
+class ActionPlanSummary:
+    count: int
+    by_status: list[tuple[str, int]]
+    live: int
+    overdue: int
+    finished: int
+    evaluations: list[tuple[str, int]]
+    rows: list[Handleplan]
+    reference_day: date
+
+    @property
+    def on_time(self) -> int:
+        return self.live - self.overdue
+
+
+def action_plan_summary(barnehager, year: int) -> ActionPlanSummary:
+    """Plans that were open at some point in the year, by their status now; on time means
+    not past the deadline or evaluation date on the report's reference day."""
+    day = _reference_day(year)
+    plans = list(
+        Handleplan.objects.filter(barnehage__in=barnehager,
+                                  created_at__date__lte=date(year, 12, 31))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=date(year, 1, 1)))
+        .select_related("barnehage", "avdeling").order_by("barnehage__name", "deadline", "pk"))
+    statuses = Counter(plan.status for plan in plans)
+    live = [plan for plan in plans if plan.status not in FINISHED_STATUSES
+            and plan.status != PlanStatus.DRAFT]
+    evaluations = Counter(Evaluering.objects.filter(
+        handleplan__in=plans, held_on__year=year).values_list("goal_reached", flat=True))
+    for plan in plans:
+        plan.overdue_on_reference = plan.is_overdue(day)
+    return ActionPlanSummary(
+        count=len(plans),
+        by_status=[(str(label), statuses[value]) for value, label in PlanStatus.choices],
+        live=len(live),
+        overdue=sum(1 for plan in live if plan.is_overdue(day)),
+        finished=sum(1 for plan in plans if plan.status in FINISHED_STATUSES),
+        evaluations=[(str(label), evaluations[value]) for value, label in GoalReached.choices],
+        rows=plans,
+        reference_day=day,
+    )
+
+
+# The reports ----------------------------------------------------------------------------
+
+def annual_report(rapport: Rapport) -> Document:
+    """The annual quality report of a municipality for its political committee."""
+    kommune, year = rapport.kommune, rapport.year
+    barnehager = Barnehage.objects.filter(kommune=kommune)
+    data = selectors.load_observations(kommune)
+    sections = instrument_sections(data, year, subject=kommune.name)
+    supervision = supervision_summary(barnehager, year)
+    action_plans = action_plan_summary(barnehager, year)
+    recommendation = Anbefaling.objects.filter(kommune=kommune, year=year).first()
+    key_figures = [
+        Change(_("Kindergartens"), barnehager.count(), None),
+        Change(_("Departments"), Avdeling.objects.filter(barnehage__kommune=kommune).count(),
+               None),
+        *structure_figures(barnehager, year),
+        observation_count(data, year),
+        Change(_("Supervisions carried out"), supervision.count,
+               Tilsyn.objects.filter(barnehage__in=barnehager, date__year=year - 1,
+                                     status__in=Tilsyn.LEADER_VISIBLE).count()),
+        Change(_("Action plans open during the year"), action_plans.count, None),
+    ]
+    return Document("rapporter/pdf/annual.html", {
+        **_common(rapport),
+        "title": _("Quality report %(year)s: %(kommune)s")
+        % {"year": year, "kommune": kommune.name},
+        "key_figures": key_figures,
+        "domain_changes": domain_changes(sections),
+        "sections": sections,
+        "plans": quality_plan(kommune, year),
+        "supervision": supervision,
+        "action_plans": action_plans,
+        "recommendation": recommendation,
+        "kindergarten_count": barnehager.count(),
+        **_method(data, kommune, year),
+    })
+
+
+def kindergarten_report(rapport: Rapport) -> Document:
+    """One kindergarten's report for its owner and board, beside the municipality."""
+    barnehage, year, semester = rapport.barnehage, rapport.year, rapport.semester
+    instruments = selectors.instruments_with_structure()
+    municipality = selectors.load_observations(rapport.kommune, instruments=instruments)
+    own = _subset(municipality, [row for row in municipality.rows
+                                 if row.barnehage_id == barnehage.pk])
+    sections = instrument_sections(own, year, semester=semester, compare_with=municipality,
+                                   subject=barnehage.name)
+    barnehager = Barnehage.objects.filter(pk=barnehage.pk)
+    return Document("rapporter/pdf/kindergarten.html", {
+        **_common(rapport),
+        "title": _("Kindergarten report %(period)s: %(barnehage)s")
+        % {"period": _period_label(year, semester), "barnehage": barnehage.name},
+        "period_label": _period_label(year, semester),
+        "previous_label": _previous_label(year, semester),
+        "barnehage": barnehage,
+        "departments": list(barnehage.avdelinger.order_by("name")),
+        "structure": structure_figures(barnehager, year),
+        "observation_count": Change(
+            _("Observations that count"),
+            sum(1 for row in own.rows if row.semester.year == year
+                and (not semester or row.semester.semester == semester)), None),
+        "sections": sections,
+        "focus": list(BarnehageFokus.objects.filter(barnehage=barnehage, year=year)
+                      .select_related("fokusomrade__plan").order_by("fokusomrade__order")),
+        "supervision": supervision_summary(barnehager, year),
+        "action_plans": action_plan_summary(barnehager, year),
+        **_method(own, rapport.kommune, year, semester),
+    })
+
+
+def supervision_report(rapport: Rapport) -> Document:
+    """The supervision app's own report of one supervision, rendered by its renderer."""
+    from observasjoner.tilsyn.services import render_report_pdf
+
+    tilsyn = Tilsyn.objects.select_related("barnehage__kommune", "instrument__skala").get(
+        pk=rapport.subject_id, barnehage=rapport.barnehage)
+    return Document(pdf=render_report_pdf(tilsyn, timezone.now()))
+
+
+def action_plan_report(rapport: Rapport) -> Document:
+    """One action plan, rendered by the action-plan app's own renderer."""
+    from handleplaner.pdf import render_plan_pdf
+
+    plan = Handleplan.objects.select_related("barnehage__kommune").get(
+        pk=rapport.subject_id, barnehage=rapport.barnehage)
+    return Document(pdf=render_plan_pdf(plan))
+
+
+def _method(data: selectors.ObservationSet, kommune, year: int, semester: str = "") -> dict:
+    """What the method chapter lists: the instruments and the period's rounds with the
+    number of observations that count in each."""
+    counted = Counter(row.runde_id for row in data.rows)
+    rounds = Observasjonsrunde.objects.filter(kommune=kommune, year=year).order_by("start_date")
+    if semester:
+        rounds = rounds.filter(semester=semester)
+    rounds = list(rounds)
+    for runde in rounds:
+        runde.counted = counted[runde.pk]
+    return {"instruments": list(data.instruments.values()), "rounds": rounds}
+
+
+def _common(rapport: Rapport) -> dict:
+    return {
+        "rapport": rapport,
+        "kommune": rapport.kommune,
+        "year": rapport.year,
+        "min_n": MIN_N,
+        "suppression_reason": selectors.SUPPRESSION_REASON,
+        "generated_on": timezone.localdate(),
+    }

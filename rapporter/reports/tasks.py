@@ -1,0 +1,98 @@
+"""Celery tasks: render a report, and the scheduled orders Celery beat runs.
+
+`generate_report` retries a failed attempt with exponential backoff (autoretry); the last
+failure is written on the report row. `acks_late` with `reject_on_worker_lost` runs it
+again when a worker dies halfway. A report is only ever published whole (see
+`services.publish`), so running it twice is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from django.utils import timezone
+
+from observasjoner.models import Observasjonsrunde
+from rapporter.models import Kind, Rapport, Rapportinnstilling
+from rapporter.reports import services
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+# Closed rounds this recent still get their kindergarten reports if the beat missed them.
+ROUND_LOOKBACK = timedelta(days=30)
+
+
+class ReportTask(DjangoTask):
+    """Queued on commit (`apply_async_on_commit`); writes the last failure on the report
+    row, for the consultant to see."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if args:
+            services.mark_failed(args[0], exc)
+
+
+@shared_task(
+    bind=True, base=ReportTask,
+    autoretry_for=(Exception,), dont_autoretry_for=(Rapport.DoesNotExist,),
+    max_retries=MAX_RETRIES, retry_backoff=10, retry_backoff_max=600, retry_jitter=True,
+    acks_late=True, reject_on_worker_lost=True,
+    soft_time_limit=300, time_limit=360,
+)
+def generate_report(self, rapport_id: int) -> str:
+    """Renders and publishes one report; returns its checksum."""
+    attempt = self.request.retries + 1
+    try:
+        rapport = services.build(rapport_id, attempt=attempt)
+    except Rapport.DoesNotExist:
+        raise
+    except Exception as error:
+        if self.request.is_eager:
+            # Run in the web process (the embedded mode): no worker would ever retry it,
+            # so it fails at once, visibly, and the page that ordered it shows why.
+            logger.exception("report %s failed", rapport_id)
+            services.mark_failed(rapport_id, error)
+            return ""
+        logger.warning("report %s, attempt %s failed: %s", rapport_id, attempt, error)
+        if self.request.retries < self.max_retries:
+            services.note_retry(rapport_id, error, attempt)
+        raise
+    return rapport.sha256
+
+
+@shared_task
+def schedule_annual_reports(today: str | None = None) -> list[int]:
+    """Orders the annual report of every municipality whose report date is today: once per
+    municipality and year, however often the beat runs."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    ordered = []
+    for setting in Rapportinnstilling.objects.due_on(day).select_related("kommune"):
+        year = setting.report_year(day)
+        already = Rapport.objects.filter(kind=Kind.ANNUAL, kommune=setting.kommune, year=year,
+                                         scheduled=True).exists()
+        if already:
+            continue
+        with transaction.atomic():
+            rapport = services.order(Kind.ANNUAL, setting.kommune, year=year, scheduled=True)
+            services.queue(rapport)
+        ordered.append(rapport.pk)
+    return ordered
+
+
+@shared_task
+def schedule_kindergarten_reports() -> list[int]:
+    """For each round closed lately without reports: one report per observed kindergarten,
+    as one group. Idempotent, so the beat may run it as often as it likes."""
+    since = timezone.now() - ROUND_LOOKBACK
+    runder = (Observasjonsrunde.objects
+              .filter(status=Observasjonsrunde.Status.CLOSED, closed_at__gte=since)
+              .exclude(rapporter__kind=Kind.KINDERGARTEN)
+              .select_related("kommune"))
+    ordered = []
+    for runde in runder:
+        ordered.extend(rapport.pk for rapport in services.order_round_reports(runde))
+    return ordered

@@ -1,0 +1,194 @@
+"""Report pages: the list of reports and their history, ordering one now, its progress
+(an htmx fragment polled every 2 s while the task runs), the download, and the texts and
+settings the annual report uses.
+
+Access: `role_required` first (a wrong role gets 403), then `Rapport.objects.visible_to`
+or `managed_kommuner` (outside them: 404). Consultants and admins see and order every
+report of their municipality; politicians download its published annual reports; a
+leader downloads the published reports of her own kindergarten.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN
+from barnehager.decorators import role_required
+from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling, managed_kommuner
+from rapporter.reports import services
+from rapporter.reports.forms import (
+    ActionPlanOrderForm,
+    AnbefalingForm,
+    AnnualOrderForm,
+    KindergartenOrderForm,
+    RapportinnstillingForm,
+    SupervisionOrderForm,
+)
+
+READERS = (*MUNICIPAL_ROLES, ROLE_POLITICIAN, ROLE_LEADER)
+PAGE_SIZE = 50
+
+
+def _reports(user):
+    return Rapport.objects.visible_to(user).select_related("kommune", "barnehage",
+                                                           "generated_by")
+
+
+@role_required(*READERS)
+def report_list(request):
+    """Every report the user may see, newest first, with all versions (the history)."""
+    reports = _reports(request.user).order_by("-requested_at", "-pk")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    kommuner = managed_kommuner(request.user).select_related("rapportinnstilling")
+    context = {"page": page, "kommuner": kommuner}
+    if kommuner:
+        year = timezone.localdate().year
+        context.update({
+            "annual_form": AnnualOrderForm(kommuner=kommuner, prefix="annual"),
+            "kindergarten_form": KindergartenOrderForm(kommuner=kommuner, prefix="kindergarten"),
+            "supervision_form": SupervisionOrderForm(kommuner=kommuner, prefix="supervision"),
+            "action_plan_form": ActionPlanOrderForm(kommuner=kommuner, prefix="action_plan"),
+            "recommendation_years": (year - 1, year),
+            "text_rows": _text_rows(kommuner, (year - 1, year)),
+        })
+    return render(request, "rapporter/reports/list.html", context)
+
+
+def _text_rows(kommuner, years) -> list[dict]:
+    """Per municipality: its recommendation of each year (or None) and its settings."""
+    written = {(item.kommune_id, item.year): item
+               for item in Anbefaling.objects.filter(kommune__in=kommuner, year__in=years)}
+    return [{"kommune": kommune,
+             "recommendations": [(year, written.get((kommune.pk, year))) for year in years],
+             "setting": getattr(kommune, "rapportinnstilling", None)}
+            for kommune in kommuner]
+
+
+@require_POST
+@role_required(*MUNICIPAL_ROLES)
+def report_order(request, kind: str):
+    """Orders a report now: one task on commit, or for all kindergartens one group."""
+    kommuner = managed_kommuner(request.user)
+    if kind == Kind.ANNUAL:
+        form = AnnualOrderForm(request.POST, kommuner=kommuner, prefix="annual")
+    elif kind == Kind.KINDERGARTEN:
+        form = KindergartenOrderForm(request.POST, kommuner=kommuner, prefix="kindergarten")
+    elif kind == Kind.SUPERVISION:
+        form = SupervisionOrderForm(request.POST, kommuner=kommuner, prefix="supervision")
+    elif kind == Kind.ACTION_PLAN:
+        form = ActionPlanOrderForm(request.POST, kommuner=kommuner, prefix="action_plan")
+    else:
+        raise Http404
+    if not form.is_valid():
+        if any(name in form.errors for name in ("kommune", "barnehage", "tilsyn", "handleplan")):
+            # A municipality, kindergarten or supervision outside hers: as if it did not exist.
+            raise Http404
+        messages.error(request, _("The report could not be ordered: %(errors)s")
+                       % {"errors": "; ".join(message for errors in form.errors.values()
+                                              for message in errors)})
+        return redirect("rapporter:report-list")
+    data = form.cleaned_data
+    with transaction.atomic():
+        if kind == Kind.KINDERGARTEN and not data["barnehage"]:
+            rapporter = services.order_kindergarten_reports(
+                data["kommune"], year=data["year"], semester=data["semester"],
+                user=request.user)
+            messages.success(request, _("%(count)s kindergarten reports ordered. They are made "
+                                        "side by side.") % {"count": len(rapporter)})
+            return redirect("rapporter:report-list")
+        if kind == Kind.ANNUAL:
+            rapport = services.order(Kind.ANNUAL, data["kommune"], year=data["year"],
+                                     user=request.user)
+        elif kind == Kind.KINDERGARTEN:
+            rapport = services.order(Kind.KINDERGARTEN, data["kommune"], year=data["year"],
+                                     semester=data["semester"], barnehage=data["barnehage"],
+                                     user=request.user)
+        elif kind == Kind.SUPERVISION:
+            tilsyn = data["tilsyn"]
+            rapport = services.order(Kind.SUPERVISION, tilsyn.barnehage.kommune,
+                                     year=tilsyn.date.year, barnehage=tilsyn.barnehage,
+                                     subject_id=tilsyn.pk, user=request.user)
+        else:
+            plan = data["handleplan"]
+            rapport = services.order(Kind.ACTION_PLAN, plan.barnehage.kommune,
+                                     year=plan.created_at.year, barnehage=plan.barnehage,
+                                     subject_id=plan.pk, user=request.user)
+        services.queue(rapport)
+    return redirect("rapporter:report-detail", pk=rapport.pk)
+
+
+@role_required(*READERS)
+def report_detail(request, pk: int):
+    rapport = get_object_or_404(_reports(request.user), pk=pk)
+    versions = _reports(request.user).filter(
+        kind=rapport.kind, kommune=rapport.kommune, barnehage=rapport.barnehage,
+        year=rapport.year, semester=rapport.semester, subject_id=rapport.subject_id,
+    ).order_by("-version")
+    can_order = Rapport.objects.orderable_by(request.user).filter(pk=rapport.pk).exists()
+    return render(request, "rapporter/reports/detail.html",
+                  {"rapport": rapport, "versions": versions, "can_order": can_order})
+
+
+@role_required(*READERS)
+def report_status(request, pk: int):
+    """The progress fragment; it polls itself while the report is queued or running."""
+    rapport = get_object_or_404(_reports(request.user), pk=pk)
+    return render(request, "rapporter/reports/_status.html", {"rapport": rapport})
+
+
+@role_required(*READERS)
+def report_download(request, pk: int):
+    rapport = get_object_or_404(_reports(request.user).published(), pk=pk)
+    return FileResponse(rapport.file.open("rb"), as_attachment=True,
+                        filename=rapport.download_name, content_type="application/pdf")
+
+
+@require_POST
+@role_required(*MUNICIPAL_ROLES)
+def report_regenerate(request, pk: int):
+    """A new version of the same report; the earlier ones stay listed."""
+    rapport = get_object_or_404(Rapport.objects.orderable_by(request.user), pk=pk)
+    with transaction.atomic():
+        again = services.order_again(rapport, user=request.user)
+        services.queue(again)
+    return redirect("rapporter:report-detail", pk=again.pk)
+
+
+@role_required(*MUNICIPAL_ROLES)
+def recommendation_edit(request, slug: str, year: int):
+    """The consultants' recommendation for the year's annual report."""
+    kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
+    anbefaling = Anbefaling.objects.filter(kommune=kommune, year=year).first()
+    form = AnbefalingForm(request.POST or None, instance=anbefaling)
+    if request.method == "POST" and form.is_valid():
+        anbefaling = form.save(commit=False)
+        anbefaling.kommune, anbefaling.year = kommune, year
+        anbefaling.updated_by = request.user
+        anbefaling.save()
+        messages.success(request, _("The recommendation is saved. It appears in the next "
+                                    "annual report you order."))
+        return redirect("rapporter:report-list")
+    return render(request, "rapporter/reports/recommendation_form.html",
+                  {"form": form, "kommune": kommune, "year": year})
+
+
+@role_required(*MUNICIPAL_ROLES)
+def report_settings(request, slug: str):
+    """When the municipality's annual report is made, and which year it covers."""
+    kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
+    setting = Rapportinnstilling.objects.filter(kommune=kommune).first() or Rapportinnstilling(
+        kommune=kommune)
+    form = RapportinnstillingForm(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The report settings are saved."))
+        return redirect("rapporter:report-list")
+    return render(request, "rapporter/reports/settings_form.html",
+                  {"form": form, "kommune": kommune})
