@@ -118,6 +118,19 @@ class UserQuerySet(models.QuerySet):
                                                                            ROLE_OBSERVER))
         ).distinct()
 
+    def managed_by(self, user) -> UserQuerySet:
+        """The people a municipal admin manages: everyone who has a role in her
+        municipalities and none elsewhere. Someone who also works for another municipality
+        is managed by the platform's operators, so no admin can take over an account of a
+        municipality she does not administer."""
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        own = scope.kommune_ids(ROLE_ADMIN)
+        membership = self.model._meta.get_field("memberships").related_model
+        elsewhere = membership.objects.exclude(kommune_id__in=own).values("user_id")
+        return self.filter(memberships__kommune_id__in=own).exclude(pk__in=elsewhere).distinct()
+
 
 # Rule predicates. Objects passed in carry a `kommune_id` or a `barnehage_id`.
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.access import ROLE_ADMIN, scope_of
@@ -16,7 +18,48 @@ from barnehager.models import (
 )
 
 
-class TenantAdmin(admin.ModelAdmin):
+class TenantFence:
+    """Keeps a municipal admin's choices inside her municipalities, for model admins and
+    inlines alike: every foreign-key and many-to-many choice is what the related model's own
+    admin shows her, and every relational list filter offers only values of her rows.
+
+    A related model without an admin of its own is reference data shared by every
+    municipality (instruments, scales) and keeps its full list.
+    """
+
+    def fenced_choices(self, request, model) -> models.QuerySet | None:
+        if request.user.is_superuser:
+            return None
+        related_admin = self.admin_site._registry.get(model)
+        if related_admin is None:
+            return None
+        return related_admin.get_queryset(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = self.fenced_choices(request, db_field.related_model)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = self.fenced_choices(request, db_field.related_model)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        return [_only_related(self.model, entry) for entry in super().get_list_filter(request)]
+
+
+def _only_related(model, entry):
+    """A relational list filter that lists only the values found in the admin's own rows."""
+    if not isinstance(entry, str):
+        return entry
+    field = get_fields_from_path(model, entry)[-1]
+    return (entry, admin.RelatedOnlyFieldListFilter) if field.is_relation else entry
+
+
+class TenantAdmin(TenantFence, admin.ModelAdmin):
     """Limits a municipal admin to rows of the municipalities she administers.
 
     `kommune_path` is the lookup from the model to its municipality's id.
@@ -33,17 +76,13 @@ class TenantAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{f"{self.kommune_path}__in": self.admin_kommune_ids(request)})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            ids = self.admin_kommune_ids(request)
-            model = db_field.related_model
-            if model is Kommune:
-                kwargs["queryset"] = Kommune.objects.filter(pk__in=ids)
-            elif model in (Barnehage, Nettverk, Pulje):
-                kwargs["queryset"] = model.objects.filter(kommune_id__in=ids)
-            elif model is Avdeling:
-                kwargs["queryset"] = Avdeling.objects.filter(barnehage__kommune_id__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+class FencedTabularInline(TenantFence, admin.TabularInline):
+    pass
+
+
+class FencedStackedInline(TenantFence, admin.StackedInline):
+    pass
 
 
 @admin.register(Kommune)
@@ -51,6 +90,13 @@ class KommuneAdmin(TenantAdmin):
     kommune_path = "pk"
     list_display = ["name", "country", "language", "committee_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Only platform operators create or remove municipalities.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Nettverk)
@@ -65,12 +111,12 @@ class PuljeAdmin(TenantAdmin):
     list_filter = ["kommune"]
 
 
-class AvdelingInline(admin.TabularInline):
+class AvdelingInline(FencedTabularInline):
     model = Avdeling
     extra = 0
 
 
-class StrukturtallInline(admin.TabularInline):
+class StrukturtallInline(FencedTabularInline):
     model = Strukturtall
     extra = 0
 
@@ -98,19 +144,27 @@ class StrukturtallAdmin(TenantAdmin):
     list_filter = ["year"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(FencedTabularInline):
     model = Membership
     extra = 0
     fk_name = "user"
 
+    def get_min_num(self, request, obj=None, **kwargs):
+        """A municipal admin gives every person she adds a role in her municipality:
+        a user without one would fall outside her reach at once."""
+        return 0 if request.user.is_superuser or obj is not None else 1
 
-class SertifiseringInline(admin.TabularInline):
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class SertifiseringInline(FencedTabularInline):
     model = Sertifisering
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(TenantFence, BaseUserAdmin):
     inlines = [MembershipInline, SertifiseringInline]
     list_display = ["email", "first_name", "last_name", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
@@ -124,8 +178,7 @@ class UserAdmin(BaseUserAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        ids = scope_of(request.user).kommune_ids(ROLE_ADMIN)
-        return queryset.filter(memberships__kommune_id__in=ids).distinct()
+        return queryset.filter(pk__in=User.objects.managed_by(request.user))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

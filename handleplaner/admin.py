@@ -5,7 +5,7 @@ are written and reviewed on the app's own pages."""
 from django.contrib import admin
 from django.db.models import Q
 
-from barnehager.admin import TenantAdmin
+from barnehager.admin import FencedStackedInline, FencedTabularInline, TenantAdmin
 from handleplaner.models import Mal, Seksjon, Sporsmal
 
 
@@ -35,7 +35,7 @@ class PresetReadOnly:
         return super().has_delete_permission(request, obj)
 
 
-class SeksjonInline(admin.TabularInline):
+class SeksjonInline(FencedTabularInline):
     model = Seksjon
     extra = 0
     show_change_link = True
@@ -55,7 +55,7 @@ class MalAdmin(PresetReadOnly, TenantAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SporsmalInline(admin.StackedInline):
+class SporsmalInline(FencedStackedInline):
     model = Sporsmal
     extra = 0
     fields = ["order", "required", ("text_nb", "text_da", "text_en"),

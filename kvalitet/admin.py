@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from barnehager.admin import TenantAdmin
+from barnehager.admin import FencedTabularInline, TenantAdmin
 from kvalitet.models import (
     BarnehageFokus,
     Fokusomrade,
@@ -11,12 +11,12 @@ from kvalitet.models import (
 )
 
 
-class KvalitetsprinsippInline(admin.TabularInline):
+class KvalitetsprinsippInline(FencedTabularInline):
     model = Kvalitetsprinsipp
     extra = 0
 
 
-class FokusomradeInline(admin.TabularInline):
+class FokusomradeInline(FencedTabularInline):
     model = Fokusomrade
     fields = ["title", "kind", "quality_kind", "order"]
     extra = 0
@@ -31,12 +31,12 @@ class KvalitetsplanAdmin(TenantAdmin):
     inlines = [KvalitetsprinsippInline, FokusomradeInline]
 
 
-class TiltakInline(admin.TabularInline):
+class TiltakInline(FencedTabularInline):
     model = Tiltak
     extra = 0
 
 
-class TegnInline(admin.TabularInline):
+class TegnInline(FencedTabularInline):
     model = Tegn
     extra = 0
 

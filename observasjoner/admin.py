@@ -4,7 +4,7 @@ the amendments' audit trail, practice stories and monthly plans."""
 
 from django.contrib import admin
 
-from barnehager.admin import TenantAdmin
+from barnehager.admin import FencedTabularInline, TenantAdmin, TenantFence
 from observasjoner.models import (
     Dimensjon,
     Domene,
@@ -18,14 +18,14 @@ from observasjoner.models import (
 from observasjoner.tilsyn import admin as tilsyn_admin  # noqa: F401
 
 
-class DomeneInline(admin.TabularInline):
+class DomeneInline(FencedTabularInline):
     model = Domene
     extra = 0
     fields = ["code", "name_nb", "name_da", "name_en", "order", "threshold"]
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(TenantFence, admin.ModelAdmin):
     """Instruments are shared by every municipality: data, not code."""
 
     list_display = ["code", "name_nb", "scale_min", "scale_max", "active"]
@@ -33,7 +33,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dimensjon)
-class DimensjonAdmin(admin.ModelAdmin):
+class DimensjonAdmin(TenantFence, admin.ModelAdmin):
     list_display = ["code", "name_nb", "domene", "order", "reversed"]
     list_filter = ["domene__instrument"]
 

@@ -3,18 +3,14 @@ settings and recommendations editable. A municipal admin sees her own municipali
 
 from django.contrib import admin
 
+from barnehager.admin import TenantAdmin
 from rapporter.models import Anbefaling, Rapport, Rapportinnstilling, managed_kommuner
 
 
-class KommuneScopedAdmin(admin.ModelAdmin):
+class KommuneScopedAdmin(TenantAdmin):
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
+        return admin.ModelAdmin.get_queryset(self, request).filter(
             kommune__in=managed_kommuner(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "kommune":
-            kwargs["queryset"] = managed_kommuner(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Rapport)

@@ -6,6 +6,7 @@ Each list is narrowed by the model's `visible_to`, so the admin keeps the tenanc
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from barnehager.admin import FencedTabularInline, TenantFence
 from observasjoner.tilsyn.models import (
     Kriterium,
     Skala,
@@ -18,25 +19,25 @@ from observasjoner.tilsyn.models import (
 )
 
 
-class SkalaNivaInline(admin.TabularInline):
+class SkalaNivaInline(FencedTabularInline):
     model = SkalaNiva
     extra = 0
 
 
 @admin.register(Skala)
-class SkalaAdmin(admin.ModelAdmin):
+class SkalaAdmin(TenantFence, admin.ModelAdmin):
     list_display = ["name", "good_from"]
     inlines = [SkalaNivaInline]
 
 
-class TemaInline(admin.TabularInline):
+class TemaInline(FencedTabularInline):
     model = Tema
     extra = 0
     show_change_link = True
 
 
 @admin.register(TilsynInstrument)
-class TilsynInstrumentAdmin(admin.ModelAdmin):
+class TilsynInstrumentAdmin(TenantFence, admin.ModelAdmin):
     list_display = ["name", "kommune", "language", "skala"]
     list_filter = ["kommune", "language"]
     inlines = [TemaInline]
@@ -45,13 +46,13 @@ class TilsynInstrumentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class KriteriumInline(admin.TabularInline):
+class KriteriumInline(FencedTabularInline):
     model = Kriterium
     extra = 0
 
 
 @admin.register(Tema)
-class TemaAdmin(admin.ModelAdmin):
+class TemaAdmin(TenantFence, admin.ModelAdmin):
     list_display = ["name", "instrument", "order"]
     inlines = [KriteriumInline]
 
@@ -60,7 +61,7 @@ class TemaAdmin(admin.ModelAdmin):
             instrument__in=TilsynInstrument.objects.visible_to(request.user))
 
 
-class TilsynVurderingInline(admin.TabularInline):
+class TilsynVurderingInline(FencedTabularInline):
     model = TilsynVurdering
     extra = 0
     fields = ["kriterium", "niva", "note"]
@@ -68,13 +69,13 @@ class TilsynVurderingInline(admin.TabularInline):
     can_delete = False
 
 
-class UtviklingspunktInline(admin.TabularInline):
+class UtviklingspunktInline(FencedTabularInline):
     model = Utviklingspunkt
     extra = 0
 
 
 @admin.register(Tilsyn)
-class TilsynAdmin(SimpleHistoryAdmin):
+class TilsynAdmin(TenantFence, SimpleHistoryAdmin):
     list_display = ["barnehage", "date", "status", "outcome", "follow_up_date", "closed_on"]
     list_filter = ["status", "outcome", "barnehage__kommune"]
     date_hierarchy = "date"

@@ -1,0 +1,161 @@
+"""The Django admin cannot cross a tenant: a municipal admin (here with every model
+permission there is, the worst case) sees, chooses and changes only her municipality's
+people and organisation, however she crafts the request."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from barnehager.models import Kommune, Membership, Role, Sertifisering, User
+from observasjoner.models import Instrument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def municipal_admin(world, client):
+    user = world.users[Role.ADMIN]
+    user.user_permissions.set(Permission.objects.all())
+    client.force_login(user)
+    return client
+
+
+def foreign_names(world) -> list[str]:
+    """Names that only municipality B's rows carry."""
+    b1 = world.barnehage["foreign"]
+    return [world.kommune["foreign"].name, b1.name, b1.nettverk.name, b1.pulje.name,
+            *(user.email for user in world.foreign_users.values())]
+
+
+def _management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def _user_change_data(user: User, memberships: list[dict]) -> dict:
+    data = {"username": user.username, "email": user.email, "first_name": user.first_name,
+            "last_name": user.last_name}
+    existing = list(user.memberships.all())
+    data |= _management("memberships", len(existing) + len(memberships), len(existing))
+    for index, membership in enumerate(existing):
+        data |= {f"memberships-{index}-id": membership.pk, f"memberships-{index}-user": user.pk,
+                 f"memberships-{index}-role": membership.role,
+                 f"memberships-{index}-kommune": membership.kommune_id,
+                 f"memberships-{index}-barnehage": membership.barnehage_id or ""}
+    for offset, row in enumerate(memberships, start=len(existing)):
+        data |= {f"memberships-{offset}-{key}": value for key, value in row.items()}
+        data[f"memberships-{offset}-user"] = user.pk
+    data |= _management("sertifiseringer", 0)
+    return data
+
+
+def test_she_cannot_make_herself_admin_of_another_municipality(world, municipal_admin):
+    me = world.users[Role.ADMIN]
+    url = reverse("admin:barnehager_user_change", args=[me.pk])
+    response = municipal_admin.post(url, _user_change_data(me, [
+        {"role": Role.ADMIN, "kommune": world.kommune["foreign"].pk, "barnehage": ""}]))
+
+    assert response.status_code == 200  # the form comes back with the error
+    assert "kommune" in str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert not me.memberships.filter(kommune=world.kommune["foreign"]).exists()
+
+
+def test_the_membership_choices_hold_her_municipality_only(world, municipal_admin):
+    response = municipal_admin.get(reverse("admin:barnehager_membership_add"))
+    form = response.context["adminform"].form
+
+    assert set(form.fields["kommune"].queryset) == {world.kommune["own"]}
+    assert not set(form.fields["user"].queryset) & set(world.foreign_users.values())
+    assert world.barnehage["foreign"] not in form.fields["barnehage"].queryset
+
+
+def test_she_cannot_take_over_another_municipalitys_account(world, municipal_admin):
+    consultant_b = world.foreign_users[Role.CONSULTANT]
+    response = municipal_admin.post(reverse("admin:barnehager_membership_add"), {
+        "user": consultant_b.pk, "role": Role.LEADER, "kommune": world.kommune["own"].pk,
+        "barnehage": world.barnehage["own"].pk})
+
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not consultant_b.memberships.filter(kommune=world.kommune["own"]).exists()
+    # Nor can she reach his account to set a password.
+    password_url = reverse("admin:auth_user_password_change", args=[consultant_b.pk])
+    assert municipal_admin.get(password_url).status_code == 404
+
+
+def test_a_person_working_in_two_municipalities_is_not_hers_to_manage(world, municipal_admin):
+    """Had a platform operator given B's consultant a role in A too, A's admin could
+    otherwise set his password and act in B as him."""
+    consultant_b = world.foreign_users[Role.CONSULTANT]
+    Membership.objects.create(user=consultant_b, role=Role.LEADER, kommune=world.kommune["own"],
+                              barnehage=world.barnehage["own"])
+
+    assert municipal_admin.get(
+        reverse("admin:barnehager_user_change", args=[consultant_b.pk])).status_code == 302
+    assert municipal_admin.get(
+        reverse("admin:auth_user_password_change", args=[consultant_b.pk])).status_code == 404
+
+
+def test_she_cannot_certify_another_municipalitys_observer(world, municipal_admin):
+    observer_b = world.foreign_users[Role.OBSERVER]
+    before = Sertifisering.objects.filter(user=observer_b).count()
+    response = municipal_admin.post(reverse("admin:barnehager_sertifisering_add"), {
+        "user": observer_b.pk, "instrument": Instrument.objects.first().pk,
+        "certified_on": "2026-08-01", "valid_until": "2027-08-01"})
+
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert Sertifisering.objects.filter(user=observer_b).count() == before
+
+
+def test_only_platform_operators_create_or_remove_municipalities(world, municipal_admin):
+    assert municipal_admin.get(reverse("admin:barnehager_kommune_add")).status_code == 403
+    own = world.kommune["own"]
+    assert municipal_admin.post(reverse("admin:barnehager_kommune_delete", args=[own.pk]),
+                                {"post": "yes"}).status_code == 403
+    assert Kommune.objects.filter(pk=own.pk).exists()
+
+
+def test_a_new_person_gets_a_role_in_her_municipality(world, municipal_admin):
+    data = {"username": "new@example.test", "usable_password": "true",
+            "password1": "a long new password 42", "password2": "a long new password 42"}
+    data |= _management("memberships", 0) | _management("sertifiseringer", 0)
+    response = municipal_admin.post(reverse("admin:barnehager_user_add"), data)
+    assert response.status_code == 200
+    assert not User.objects.filter(username="new@example.test").exists()
+
+    data |= _management("memberships", 1) | {
+        "memberships-0-role": Role.OBSERVER, "memberships-0-kommune": world.kommune["own"].pk,
+        "memberships-0-barnehage": world.barnehage["own"].pk}
+    response = municipal_admin.post(reverse("admin:barnehager_user_add"), data)
+    assert response.status_code == 302
+    new = User.objects.get(username="new@example.test")
+    assert municipal_admin.get(response.url).status_code == 200
+    assert list(new.memberships.values_list("kommune_id", flat=True)) == [world.kommune["own"].pk]
+
+
+def _admin_pages(model_admin) -> list[str]:
+    opts = model_admin.model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    return [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_no_admin_page_names_another_municipality(world, municipal_admin, model):
+    """Every list (with its filters), every add form and the change form of one of her
+    own rows, with their choices and inlines."""
+    names = foreign_names(world)
+    model_admin = admin.site._registry[model]
+    urls = _admin_pages(model_admin)
+    listed = municipal_admin.get(urls[0])
+    if listed.status_code == 200 and listed.context["cl"].result_list:
+        opts = model._meta
+        own = listed.context["cl"].result_list[0]
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[own.pk]))
+    for url in urls:
+        response = municipal_admin.get(url)
+        assert response.status_code in (200, 403), url
+        page = response.content.decode()
+        leaked = [name for name in names if name in page]
+        assert not leaked, f"{url} shows {leaked}"
