@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from barnehager.access import ROLE_OBSERVER
 from barnehager.models import Avdeling, Barnehage, Kommune, Membership, User
+from barnehager.problems import ProblemList
 from observasjoner.models import (
     Dimensjon,
     Instrument,
@@ -48,11 +49,12 @@ CYCLE_START = time(9, 0)
 
 
 class ImportFailed(Exception):
-    """The file was refused; `errors` are "Line N: reason" sentences."""
+    """The file was refused; `errors` are "Line N: reason" sentences (the first of them,
+    with their total)."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+        self.errors = ProblemList.of(errors)
+        super().__init__("\n".join(self.errors.shown))
 
 
 @dataclass

@@ -55,6 +55,9 @@ from observasjoner.tilsyn.models import (
 MAX_NAME = 200
 MAX_LEVEL_NAME = 100
 MAX_CRITERION = 2000
+# An instrument is a mapping of themes, each a mapping with a list of criteria: a handful of
+# levels. Anything much deeper is not an instrument.
+MAX_YAML_DEPTH = 8
 CSV_HEADER = ["type", "text", "detail"]
 CSV_TYPES = ("instrument", "language", "scale", "level", "theme", "criterion")
 
@@ -177,11 +180,37 @@ def _read_csv_row(parsed: _Parsed, line: int, kind: str, value: str, detail: str
         parsed.themes[-1].criteria.append((line, value))
 
 
+def _yaml_shape_problem(text: str) -> tuple[int, str] | None:
+    """Reads the YAML as a stream of events (no recursion, nothing built) and refuses what
+    an instrument never needs but an attack does: anchors and aliases, which let a small
+    file expand to gigabytes, and nesting deeper than an instrument's few levels, which
+    would exhaust the composer's recursion."""
+    import yaml  # loaded only when an instrument is imported
+
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return line, _("Anchors and aliases (& and *) are not allowed; write each value out.")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, _("The file nests deeper than %(max)d levels.") % {
+                    "max": MAX_YAML_DEPTH}
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def _parse_yaml(text: str) -> _Parsed:
     import yaml
 
     parsed = _Parsed()
     try:
+        shape_problem = _yaml_shape_problem(text)
+        if shape_problem:
+            parsed.problem(*shape_problem, unreadable=True)
+            return parsed
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
 from barnehager.decorators import role_required
+from barnehager.problems import ProblemList
 from observasjoner.tilsyn.forms import (
     BoardCommentForm,
     InstrumentUploadForm,
@@ -260,7 +261,7 @@ def instrument_import(request):
             instrument = import_instrument(upload.read(), upload.name,
                                            form.cleaned_data["kommune"])
         except InstrumentImportError as error:
-            problems = error.problems
+            problems = ProblemList.of(error.problems)
         else:
             messages.success(request, _("Imported “%(name)s”.") % {"name": instrument.name})
             return redirect("observasjoner:tilsyn-instrument-detail", instrument.pk)

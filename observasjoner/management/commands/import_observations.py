@@ -30,9 +30,11 @@ class Command(BaseCommand):
         try:
             result = import_observations(data, kommuner=kommuner)
         except ImportFailed as failed:
-            for error in failed.errors:
+            for error in failed.errors.shown:
                 self.stderr.write(error)
-            raise CommandError(f"Nothing imported: {len(failed.errors)} problem(s) in "
+            if failed.errors.hidden:
+                self.stderr.write(f"... and {failed.errors.hidden} more.")
+            raise CommandError(f"Nothing imported: {failed.errors.total} problem(s) in "
                                f"{file}.") from failed
         rounds = ", ".join(runde.name for runde in result.rounds)
         self.stdout.write(self.style.SUCCESS(

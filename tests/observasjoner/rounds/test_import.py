@@ -64,7 +64,8 @@ def test_one_bad_row_imports_nothing_and_names_its_line(world):
     bad = HEADER + prek(1) + prek(2) + prek(3) + prek(4, nc="9") + toddler(1)
     with pytest.raises(ImportFailed) as failed:
         import_observations(bad.encode(), kommuner=[world.kommune["own"]])
-    assert failed.value.errors == ["Line 5: NC must be a whole number from 1 to 7 (got 9)."]
+    assert list(failed.value.errors.shown) == [
+        "Line 5: NC must be a whole number from 1 to 7 (got 9)."]
     assert counts() == (0, 0, 0, 0)
 
 
@@ -77,7 +78,7 @@ def test_every_bad_row_is_reported(world):
              "6,1,6,5,5,6,5,3,2,3,5,,\n")
     with pytest.raises(ImportFailed) as failed:
         import_observations(bad.encode(), kommuner=[world.kommune["own"]])
-    assert failed.value.errors == [
+    assert list(failed.value.errors.shown) == [
         "Line 3: date must look like 2024-10-15 (got 2024-13-01).",
         "Line 4: no department called Finnes ikke in A2 barnehage.",
         "Line 5: no user with the e-mail address ukjent@example.test.",
@@ -91,7 +92,7 @@ def test_every_bad_row_is_reported(world):
 def test_missing_columns_are_reported_on_line_one(world):
     with pytest.raises(ImportFailed) as failed:
         import_observations(b"kommune,barnehage,PC,XX\n", kommuner=None)
-    assert failed.value.errors == [
+    assert list(failed.value.errors.shown) == [
         "Line 1: unknown column XX; missing columns: avdeling, date, observer_email, "
         "instrument, cycle."]
 
@@ -101,7 +102,7 @@ def test_a_file_imported_twice_is_refused_the_second_time(world):
     before = counts()
     with pytest.raises(ImportFailed) as failed:
         import_observations(GOOD.encode(), kommuner=[world.kommune["own"]])
-    assert failed.value.errors[0].startswith("Line 2: A2 barnehage: Storeslem was already "
+    assert failed.value.errors.shown[0].startswith("Line 2: A2 barnehage: Storeslem was already "
                                              "observed by observer.a@example.test")
     assert counts() == before
 
@@ -162,4 +163,18 @@ def test_the_upload_page_refuses_another_municipality(client, world):
                            {"kommune": world.kommune["foreign"].pk, "file": upload})
     assert response.status_code == 200  # the form refuses the choice
     assert "kommune" in response.context["form"].errors
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(client, world):
+    client.force_login(world.users[Role.CONSULTANT])
+    bad = HEADER + "".join(prek(1, nc="9") for _ in range(20_000))
+    response = client.post(reverse("observasjoner:import"), {
+        "kommune": world.kommune["own"].pk, "file": SimpleUploadedFile("bad.csv", bad.encode())})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was imported: 20000 problems in the file." in page
+    assert page.count("<li>Line ") == 100
+    assert "…and 19900 more problems" in page
+    assert len(page) < 100_000
     assert counts() == (0, 0, 0, 0)

@@ -183,3 +183,27 @@ def test_a_consultant_cannot_import_for_another_municipality(client, world):
     assert response.status_code == 200
     assert "kommune" in response.context["form"].errors
     assert not TilsynInstrument.objects.filter(name="Vårt lisensierte verktøy").exists()
+
+
+def _upload(client, world, name: str, text: str):
+    client.force_login(world.users["consultant"])
+    return client.post(reverse("observasjoner:tilsyn-instrument-import"), {
+        "kommune": world.kommune["own"].pk, "file": SimpleUploadedFile(name, text.encode())})
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(client, world):
+    """Nine levels of nine aliases would expand to 387 million strings."""
+    lines = ['a0: &a0 ["lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    before = counts()
+    response = _upload(client, world, "bomb.yaml", "\n".join(lines) + "\n")
+    assert response.status_code == 400
+    assert "Anchors and aliases" in response.content.decode()
+    assert counts() == before
+
+
+def test_deeply_nested_yaml_is_refused_not_a_server_error(client, world):
+    nested = "[" * 5000 + "]" * 5000
+    response = _upload(client, world, "deep.yaml", f"instrument: {nested}\n")
+    assert response.status_code == 400
+    assert "nests deeper than 8 levels" in response.content.decode()
