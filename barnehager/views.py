@@ -1,15 +1,17 @@
+import hashlib
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from barnehager import selectors
+from barnehager import selectors, throttling
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN, scope_of
 from barnehager.decorators import role_required
 from barnehager.models import Barnehage
@@ -89,3 +91,20 @@ def _check_broker() -> str:
         return "ok"
     except Exception as error:  # noqa: BLE001
         return f"error: {error.__class__.__name__}"
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password reset whose mail cannot be used to flood a mailbox: a few mails per address
+    an hour (further requests show the same "sent" page, so nobody learns which addresses
+    exist) and a limit per client address, which is told to wait."""
+
+    def form_valid(self, form):
+        if not throttling.allow(f"reset:client:{throttling.client_ip(self.request)}",
+                                settings.PASSWORD_RESET_LIMIT_PER_CLIENT, 3600):
+            return render(self.request, "registration/password_reset_throttled.html", status=429)
+        email = form.cleaned_data["email"].strip().lower()
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        if not throttling.allow(f"reset:address:{digest}",
+                                settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, 3600):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

@@ -148,6 +148,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# How many proxies in front of Kvalitet append to X-Forwarded-For (1 behind the README's TLS
+# proxy). The lockout and the reset throttle key on the client address found behind them.
+KVALITET_TRUSTED_PROXIES = int(os.environ.get("KVALITET_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "barnehager.throttling.client_ip"
+# Password-reset mail: per address and per client address, each an hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_CLIENT", "20"))
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("da", _("Danish")), ("en", _("English"))]

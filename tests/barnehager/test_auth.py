@@ -2,7 +2,9 @@
 
 import re
 
+import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.world import PASSWORD
@@ -72,3 +74,56 @@ def test_passwords_are_hashed_with_argon2():
         "django.contrib.auth.hashers.Argon2PasswordHasher")
     hasher = Argon2PasswordHasher()
     assert hasher.encode("secret value", hasher.salt()).startswith("argon2$")
+
+
+@pytest.fixture
+def fresh_throttles():
+    """The reset counters live in the cache (Redis in the test run): start each test clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_reset_mail_to_one_address_is_throttled(client, world, settings, fresh_throttles):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    email = world.users["leader"].email
+    answers = [client.post(reverse("password_reset"), {"email": email}) for _ in range(8)]
+
+    assert len(mail.outbox) == settings.PASSWORD_RESET_LIMIT_PER_ADDRESS == 3
+    # The same answer either way: nobody learns that mail was held back.
+    assert {answer.status_code for answer in answers} == {302}
+    assert {answer["Location"] for answer in answers} == {reverse("password_reset_done")}
+
+
+def test_one_client_asking_for_many_resets_is_told_to_wait(client, world, settings,
+                                                           fresh_throttles):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
+    statuses = [client.post(reverse("password_reset"),
+                            {"email": f"someone{n}@example.test"}).status_code
+                for n in range(6)]
+    assert statuses == [302, 302, 302, 302, 429, 429]
+    assert "Too many password-reset requests" in client.post(
+        reverse("password_reset"), {"email": "x@example.test"}).content.decode()
+
+
+def test_behind_a_proxy_the_lockout_keys_on_the_real_client(client, world, settings):
+    """Five wrong passwords from one client must not lock the account for everyone else
+    who reaches Kvalitet through the same TLS proxy."""
+    settings.KVALITET_TRUSTED_PROXIES = 1
+    email = world.users["leader"].email
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": email, "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
+    attacker = client.post(reverse("login"), {"username": email, "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
+    # A forged left-most entry does not help: the proxy appended the real address.
+    forged = client.post(reverse("login"), {"username": email, "password": PASSWORD},
+                         HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.66", **proxy)
+    victim = client.post(reverse("login"), {"username": email, "password": PASSWORD},
+                         HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+
+    assert attacker.status_code == 429
+    assert forged.status_code == 429
+    assert victim.status_code == 302
