@@ -203,3 +203,49 @@ class SertifiseringAdmin(TenantAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+
+class SharedDataAdmin(TenantFence, admin.ModelAdmin):
+    """Reference data every municipality shares (the CLASS instruments and their parts):
+    a municipal admin may read it; only platform operators change it, since a change reaches
+    every municipality."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class PlatformOnly:
+    """Pages that hold the whole platform's rows rather than a municipality's (permission
+    groups, the log-in lockout's records, the task schedule): for platform operators only,
+    whatever model permissions a municipal admin was given."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# Django's, django-axes' and django-celery-beat's own admin pages register before this
+# module is imported (INSTALLED_APPS order); they become platform pages.
+PLATFORM_APPS = ("auth", "axes", "django_celery_beat")
+for _model, _model_admin in list(admin.site._registry.items()):
+    if _model._meta.app_label in PLATFORM_APPS:
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(type(_model_admin).__name__,
+                                         (PlatformOnly, type(_model_admin)), {}))

@@ -4,7 +4,7 @@ the amendments' audit trail, practice stories and monthly plans."""
 
 from django.contrib import admin
 
-from barnehager.admin import FencedTabularInline, TenantAdmin, TenantFence
+from barnehager.admin import FencedTabularInline, SharedDataAdmin, TenantAdmin
 from observasjoner.models import (
     Dimensjon,
     Domene,
@@ -25,7 +25,7 @@ class DomeneInline(FencedTabularInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(TenantFence, admin.ModelAdmin):
+class InstrumentAdmin(SharedDataAdmin):
     """Instruments are shared by every municipality: data, not code."""
 
     list_display = ["code", "name_nb", "scale_min", "scale_max", "active"]
@@ -33,7 +33,7 @@ class InstrumentAdmin(TenantFence, admin.ModelAdmin):
 
 
 @admin.register(Dimensjon)
-class DimensjonAdmin(TenantFence, admin.ModelAdmin):
+class DimensjonAdmin(SharedDataAdmin):
     list_display = ["code", "name_nb", "domene", "order", "reversed"]
     list_filter = ["domene__instrument"]
 

@@ -6,7 +6,7 @@ Each list is narrowed by the model's `visible_to`, so the admin keeps the tenanc
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from barnehager.admin import FencedTabularInline, TenantFence
+from barnehager.admin import FencedTabularInline, SharedDataAdmin, TenantFence
 from observasjoner.tilsyn.models import (
     Kriterium,
     Skala,
@@ -25,7 +25,7 @@ class SkalaNivaInline(FencedTabularInline):
 
 
 @admin.register(Skala)
-class SkalaAdmin(TenantFence, admin.ModelAdmin):
+class SkalaAdmin(SharedDataAdmin):
     list_display = ["name", "good_from"]
     inlines = [SkalaNivaInline]
 
@@ -36,8 +36,24 @@ class TemaInline(FencedTabularInline):
     show_change_link = True
 
 
+class SharedInstrumentReadOnly:
+    """An instrument without a municipality is shared by all: a municipal admin reads it,
+    only platform operators change it."""
+
+    def _shared(self, request, obj) -> bool:
+        instrument = getattr(obj, "instrument", obj)
+        return (obj is not None and instrument.kommune_id is None
+                and not request.user.is_superuser)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._shared(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._shared(request, obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(TilsynInstrument)
-class TilsynInstrumentAdmin(TenantFence, admin.ModelAdmin):
+class TilsynInstrumentAdmin(SharedInstrumentReadOnly, TenantFence, admin.ModelAdmin):
     list_display = ["name", "kommune", "language", "skala"]
     list_filter = ["kommune", "language"]
     inlines = [TemaInline]
@@ -52,7 +68,7 @@ class KriteriumInline(FencedTabularInline):
 
 
 @admin.register(Tema)
-class TemaAdmin(TenantFence, admin.ModelAdmin):
+class TemaAdmin(SharedInstrumentReadOnly, TenantFence, admin.ModelAdmin):
     list_display = ["name", "instrument", "order"]
     inlines = [KriteriumInline]
 

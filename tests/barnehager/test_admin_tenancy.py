@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from barnehager.models import Kommune, Membership, Role, Sertifisering, User
-from observasjoner.models import Instrument
+from observasjoner.models import Instrument, TilsynInstrument
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,53 @@ def test_no_admin_page_names_another_municipality(world, municipal_admin, model)
         page = response.content.decode()
         leaked = [name for name in names if name in page]
         assert not leaked, f"{url} shows {leaked}"
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_another_municipalitys_rows_cannot_be_opened_changed_or_deleted(world, municipal_admin,
+                                                                       rf, model):
+    """Change, delete and history pages of a row outside her municipalities answer as if
+    it did not exist, and a posted delete removes nothing."""
+    request = rf.get("/admin/")
+    request.user = world.users[Role.ADMIN]
+    fenced = admin.site._registry[model].get_queryset(request)
+    outside = model._default_manager.exclude(pk__in=fenced.values("pk")).first()
+    if outside is None or not _is_tenant_data(model):
+        pytest.skip(f"no row of {model._meta.label} outside her municipality")
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    for page in ("change", "delete", "history"):
+        response = municipal_admin.get(reverse(f"{name}_{page}", args=[outside.pk]))
+        assert response.status_code in (302, 403, 404), page
+    municipal_admin.post(reverse(f"{name}_delete", args=[outside.pk]), {"post": "yes"})
+    assert model._default_manager.filter(pk=outside.pk).exists()
+
+
+def _is_tenant_data(model) -> bool:
+    """Instruments and dimensions are shared reference data, not a municipality's rows."""
+    return model._meta.label not in {"observasjoner.Instrument", "observasjoner.Dimensjon",
+                                     "observasjoner.Skala"}
+
+
+@pytest.mark.parametrize("url_name", [
+    "admin:auth_group_changelist", "admin:auth_group_add", "admin:axes_accessattempt_changelist",
+    "admin:django_celery_beat_periodictask_changelist",
+    "admin:django_celery_beat_crontabschedule_add"])
+def test_platform_pages_are_for_platform_operators_only(municipal_admin, url_name):
+    """With permission groups in reach she could grant her own group anything."""
+    assert municipal_admin.get(reverse(url_name)).status_code == 403
+
+
+def test_shared_instruments_are_read_only_for_her(world, municipal_admin):
+    instrument = Instrument.objects.first()
+    url = reverse("admin:observasjoner_instrument_change", args=[instrument.pk])
+    assert municipal_admin.get(url).status_code == 200
+    municipal_admin.post(url, {"code": "hacked", "name_nb": "x"})
+    instrument.refresh_from_db()
+    assert instrument.code != "hacked"
+
+    shared = TilsynInstrument.objects.filter(kommune__isnull=True).first()
+    response = municipal_admin.post(
+        reverse("admin:observasjoner_tilsyninstrument_delete", args=[shared.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert TilsynInstrument.objects.filter(pk=shared.pk).exists()
