@@ -1,5 +1,6 @@
 """The organisation: municipalities, networks, cohorts, kindergartens, departments and people."""
 
+import uuid
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -268,3 +269,26 @@ class Sertifisering(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.certified_on <= day <= self.valid_until
+
+
+class OutboxMessage(models.Model):
+    """A background task that must run because of a change: written in the change's own
+    transaction, then handed to Celery. When the broker is down the change still stands and
+    the message waits here until the dispatcher gets it through (see barnehager/outbox.py)."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="outbox_unsent",
+                                condition=models.Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.uuid}"

@@ -222,10 +222,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No request waits on Redis: a broker or result store that does not answer within a second
+# is given up on (the outbox, barnehager/outbox.py, sends the message later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2,
+                                   "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; the DatabaseScheduler copies these entries into its tables at start.
 CELERY_BEAT_SCHEDULE = {
+    # Outbox messages whose own send failed (the broker was down): every minute.
+    "barnehager-dispatch-outbox": {
+        "task": "barnehager.tasks.dispatch_outbox",
+        "schedule": 60.0,
+    },
     "handleplaner-due-reminders": {
         "task": "handleplaner.tasks.send_due_reminders",
         "schedule": crontab(hour=6, minute=0),
