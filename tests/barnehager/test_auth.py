@@ -127,3 +127,13 @@ def test_behind_a_proxy_the_lockout_keys_on_the_real_client(client, world, setti
     assert attacker.status_code == 429
     assert forged.status_code == 429
     assert victim.status_code == 302
+
+
+def test_reset_mail_still_goes_out_when_the_cache_is_down(client, world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1}}}
+    response = client.post(reverse("password_reset"), {"email": world.users["leader"].email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
