@@ -108,3 +108,9 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
                                 settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, 3600):
             return redirect(self.get_success_url())
         return super().form_valid(form)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused form, inside the site's layout and in the user's language (Django's own
+    page is bare English and knows nothing of the menu)."""
+    return render(request, "403_csrf.html", status=403)
