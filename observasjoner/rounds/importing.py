@@ -168,8 +168,14 @@ class _Parser:
             return data.lstrip("\ufeff")
         try:
             return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        # Excel's "CSV (semicolon separated)" in Norway and Denmark is Windows-1252.
+        try:
+            return data.decode("cp1252")
         except UnicodeDecodeError as error:
-            raise ImportFailed([_("The file is not UTF-8 text; save it as CSV UTF-8.")]) \
+            raise ImportFailed([_(
+                "The file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8.")]) \
                 from error
 
     def _columns(self, header: list[str]) -> dict[str, int]:

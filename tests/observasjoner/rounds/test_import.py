@@ -178,3 +178,12 @@ def test_a_file_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(cli
     assert "…and 19900 more problems" in page
     assert len(page) < 100_000
     assert counts() == (0, 0, 0, 0)
+
+
+def test_excel_semicolon_csv_in_windows_1252_imports(world):
+    """What Excel in Norway and Denmark writes as "CSV (semicolon separated)"; the
+    department Småtroll's å must survive the encoding."""
+    excel = GOOD.replace(",", ";").replace("\n", "\r\n").encode("cp1252")
+    result = import_observations(excel, kommuner=[world.kommune["own"]])
+    assert result.observations == 2
+    assert Observasjon.objects.filter(avdeling__name="Småtroll").count() == 1
