@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from barnehager import outbox
 from handleplaner.models import (
     TRANSITION_NAMES,
     Evaluering,
@@ -25,7 +27,13 @@ from handleplaner.models import (
     Status,
     Svar,
 )
-from handleplaner.tasks import notify_transition
+
+if TYPE_CHECKING:
+    from barnehager.models import Barnehage, User
+    from handleplaner.models import Mal
+
+# Queued through the outbox by name: services never import tasks.
+NOTIFY_TRANSITION = "handleplaner.tasks.notify_transition"
 
 
 class StaleVersion(Exception):
@@ -63,7 +71,8 @@ class Content:
     phases: dict[int, dict[str, object]] = field(default_factory=dict)
 
 
-def create_plan(*, barnehage, user, mal, title: str, **fields) -> Handleplan:
+def create_plan(*, barnehage: Barnehage, user: User, mal: Mal, title: str,
+                **fields: object) -> Handleplan:
     """A new draft with one empty phase to fill in; `fields` are further plan fields
     (avdeling, origin and its link, origin_note)."""
     if not user.has_perm("handleplaner.create_plan", barnehage):
@@ -78,7 +87,7 @@ def create_plan(*, barnehage, user, mal, title: str, **fields) -> Handleplan:
     return plan
 
 
-def _lock_for_edit(plan_pk: int, user, version: int, token: str) -> Handleplan:
+def _lock_for_edit(plan_pk: int, user: User, version: int, token: str) -> Handleplan:
     """The plan's row, locked until the transaction ends, if this form may write to it.
 
     A save is accepted when it is based on the current version, or when the form that
@@ -92,14 +101,14 @@ def _lock_for_edit(plan_pk: int, user, version: int, token: str) -> Handleplan:
     return plan
 
 
-def _bump(plan: Handleplan, user, token: str) -> None:
+def _bump(plan: Handleplan, user: User, token: str) -> None:
     plan.version += 1
     plan.edit_token = token
     plan._history_user = user
     plan.save()
 
 
-def save_content(plan_pk: int, user, *, version: int, token: str,
+def save_content(plan_pk: int, user: User, *, version: int, token: str,
                  content: Content) -> tuple[Handleplan, bool]:
     """Writes what changed; returns the plan and whether anything did.
 
@@ -145,7 +154,7 @@ def save_content(plan_pk: int, user, *, version: int, token: str,
     return plan, changed
 
 
-def add_phase(plan_pk: int, user, *, version: int, token: str) -> tuple[Handleplan, Fase]:
+def add_phase(plan_pk: int, user: User, *, version: int, token: str) -> tuple[Handleplan, Fase]:
     with transaction.atomic():
         plan = _lock_for_edit(plan_pk, user, version, token)
         last = plan.faser.aggregate(last=Max("order"))["last"]
@@ -156,7 +165,7 @@ def add_phase(plan_pk: int, user, *, version: int, token: str) -> tuple[Handlepl
     return plan, fase
 
 
-def delete_phase(plan_pk: int, fase_pk: int, user, *, version: int,
+def delete_phase(plan_pk: int, fase_pk: int, user: User, *, version: int,
                  token: str) -> Handleplan:
     with transaction.atomic():
         plan = _lock_for_edit(plan_pk, user, version, token)
@@ -173,7 +182,7 @@ def delete_phase(plan_pk: int, fase_pk: int, user, *, version: int,
     return plan
 
 
-def apply_transition(plan_pk: int, name: str, user, *, comment: str = "",
+def apply_transition(plan_pk: int, name: str, user: User, *, comment: str = "",
                      notify: bool = True) -> Overgang:
     """Runs one step of the state machine for `user`, records it and queues the e-mails.
 
@@ -206,17 +215,17 @@ def apply_transition(plan_pk: int, name: str, user, *, comment: str = "",
                                            target=plan.status, by=user,
                                            comment=comment.strip())
         if notify:
-            notify_transition.delay_on_commit(overgang.pk)
+            outbox.enqueue(NOTIFY_TRANSITION, overgang.pk)
     return overgang
 
 
-def add_comment(plan: Handleplan, user, text: str) -> Kommentar:
+def add_comment(plan: Handleplan, user: User, text: str) -> Kommentar:
     if not user.has_perm("handleplaner.comment_plan", plan):
         raise PermissionDenied
     return Kommentar.objects.create(handleplan=plan, author=user, text=text)
 
 
-def add_progress(fase: Fase, user, text: str, *, completed: bool,
+def add_progress(fase: Fase, user: User, text: str, *, completed: bool,
                  today: date | None = None) -> Fremdrift:
     """A progress note on a phase of a plan under way; may mark the phase completed."""
     if not user.has_perm("handleplaner.record_progress", fase.handleplan):
@@ -230,7 +239,7 @@ def add_progress(fase: Fase, user, text: str, *, completed: bool,
     return note
 
 
-def record_evaluation(plan: Handleplan, user, *, held_on: date, observed: str,
+def record_evaluation(plan: Handleplan, user: User, *, held_on: date, observed: str,
                       goal_reached: str, final: bool) -> Evaluering:
     """An evaluation of a plan under way; a final one moves the plan to evaluated."""
     if not user.has_perm("handleplaner.evaluate_plan", plan):

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from barnehager.access import ROLE_CONSULTANT, ROLE_LEADER
 from barnehager.models import User
+from barnehager.outbox import OutboxTask
 from handleplaner.models import LIVE_STATUSES, Fase, Handleplan, Overgang, Paminnelse, ReminderKind
 
 REMINDER_DAYS = 7
@@ -39,7 +40,7 @@ def plan_url(plan: Handleplan) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("handleplaner:detail", args=[plan.pk])
 
 
-@shared_task
+@shared_task(base=OutboxTask)
 def notify_transition(overgang_id: int) -> int:
     """Mails the people concerned by a status change; returns how many got it."""
     overgang = Overgang.objects.select_related("handleplan__barnehage__kommune", "by").get(

@@ -1,6 +1,6 @@
 """Ordering, building and publishing reports.
 
-A report is published whole or not at all (DESIGN.md section 3, "Nothing lost"):
+A report is published whole or not at all (docs/domain.md, Reports):
 `build` renders the PDF into a temporary file beside the storage, checksums it, and
 `publish` moves it into storage and marks the row published inside one transaction,
 checking the stored bytes against the checksum first. Until that transaction commits
@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
@@ -25,10 +26,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
+from barnehager import outbox
+from barnehager.access import AnyUser
 from barnehager.models import Barnehage, Kommune
-from rapporter import pdf
+from barnehager.pdf import render_pdf
 from rapporter.models import Kind, Rapport, Status
 from rapporter.reports import selectors as report_content
+
+if TYPE_CHECKING:
+    from observasjoner.models import Observasjonsrunde
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,8 @@ class ReportError(Exception):
 
 def order(kind: str, kommune: Kommune, *, year: int, semester: str = "",
           barnehage: Barnehage | None = None, subject_id: int | None = None,
-          runde=None, user=None, scheduled: bool = False) -> Rapport:
+          runde: Observasjonsrunde | None = None, user: AnyUser | None = None,
+          scheduled: bool = False) -> Rapport:
     """A new queued version of a report; the caller queues its task (see `queue`)."""
     with transaction.atomic():
         # One version number per order, also when two consultants order at once.
@@ -63,41 +70,41 @@ def order(kind: str, kommune: Kommune, *, year: int, semester: str = "",
     return rapport
 
 
-def order_again(rapport: Rapport, user=None) -> Rapport:
+def order_again(rapport: Rapport, user: AnyUser | None = None) -> Rapport:
     """A new version of the same report; the old one stays listed."""
     return order(rapport.kind, rapport.kommune, year=rapport.year, semester=rapport.semester,
                  barnehage=rapport.barnehage, subject_id=rapport.subject_id,
                  runde=rapport.runde, user=user)
 
 
-def queue(rapport: Rapport) -> None:
-    """Runs the report's task once the surrounding transaction commits."""
-    from rapporter.reports.tasks import generate_report
+GENERATE_REPORT = "rapporter.reports.tasks.generate_report"
 
-    generate_report.apply_async_on_commit((rapport.pk,), task_id=rapport.task_id)
+
+def queue(rapport: Rapport) -> None:
+    """Records the report's task in the outbox: it runs once the surrounding transaction
+    commits, or later if the broker is down then. The report's task id is the message's."""
+    outbox.enqueue(GENERATE_REPORT, rapport.pk, message_id=rapport.task_id)
 
 
 def order_kindergarten_reports(kommune: Kommune, *, year: int, semester: str,
-                               barnehager: Iterable[Barnehage] | None = None, runde=None,
-                               user=None, scheduled: bool = False) -> list[Rapport]:
-    """One kindergarten report per kindergarten, run as one Celery group on commit."""
-    from celery import group
-
-    from rapporter.reports.tasks import generate_report
-
+                               barnehager: Iterable[Barnehage] | None = None,
+                               runde: Observasjonsrunde | None = None,
+                               user: AnyUser | None = None,
+                               scheduled: bool = False) -> list[Rapport]:
+    """One kindergarten report per kindergarten, each its own task so several workers
+    share them."""
     barnehager = list(barnehager if barnehager is not None
                       else Barnehage.objects.filter(kommune=kommune).order_by("name"))
     rapporter = [order(Kind.KINDERGARTEN, kommune, year=year, semester=semester,
                        barnehage=barnehage, runde=runde, user=user, scheduled=scheduled)
                  for barnehage in barnehager]
-    if rapporter:
-        job = group(generate_report.si(rapport.pk).set(task_id=rapport.task_id)
-                    for rapport in rapporter)
-        transaction.on_commit(job.apply_async)
+    for rapport in rapporter:
+        queue(rapport)
     return rapporter
 
 
-def order_round_reports(runde, user=None) -> list[Rapport]:
+def order_round_reports(runde: Observasjonsrunde,
+                        user: AnyUser | None = None) -> list[Rapport]:
     """The kindergarten reports a closed round calls for: one per observed kindergarten,
     as one group; nothing when the round already has them."""
     with transaction.atomic():
@@ -124,17 +131,13 @@ def build(rapport_id: int, attempt: int = 1) -> Rapport:
     with translation.override(rapport.language):
         document = report_content.for_report(rapport)
         _set_state(rapport, progress=40)
-        html = pdf.render_html(document.template, document.context) if document.template else ""
+        rendered = render_pdf(document)
     temporary = _temporary_path()
     try:
-        if html:
-            pages = pdf.write_pdf(html, temporary)
-        else:
-            temporary.write_bytes(document.pdf)
-            pages = None
+        temporary.write_bytes(rendered.content)
         _set_state(rapport, progress=80)
         checksum = sha256_of(temporary)
-        publish(rapport, temporary, checksum, pages)
+        publish(rapport, temporary, checksum, rendered.pages)
     finally:
         temporary.unlink(missing_ok=True)
     return rapport
@@ -187,7 +190,7 @@ def mark_failed(rapport_id: int, error: BaseException) -> None:
         error_message=_error_text(error))
 
 
-def sha256_of(source) -> str:
+def sha256_of(source: str | os.PathLike[str] | BinaryIO | File) -> str:
     """Checksum of a path or an open binary file."""
     digest = hashlib.sha256()
     if isinstance(source, str | os.PathLike):
@@ -212,7 +215,7 @@ def generate_now(rapport: Rapport) -> Rapport:
 class _MovableFile(File):
     """Lets FileSystemStorage rename the file into place instead of copying it."""
 
-    def __init__(self, handle, path: Path):
+    def __init__(self, handle: BinaryIO, path: Path) -> None:
         super().__init__(handle, name=str(path))
         self._path = path
 
@@ -243,7 +246,7 @@ def _check_pdf(path: Path) -> None:
         raise ReportError("the rendered file is not a complete PDF")
 
 
-def _set_state(rapport: Rapport, **fields) -> None:
+def _set_state(rapport: Rapport, **fields: object) -> None:
     Rapport.objects.filter(pk=rapport.pk).update(**fields)
     for name, value in fields.items():
         setattr(rapport, name, value)

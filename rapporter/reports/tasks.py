@@ -12,10 +12,10 @@ import logging
 from datetime import date, timedelta
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 from django.utils import timezone
 
+from barnehager.outbox import OutboxTask
 from observasjoner.models import Observasjonsrunde
 from rapporter.models import Kind, Rapport, Rapportinnstilling
 from rapporter.reports import services
@@ -27,11 +27,11 @@ MAX_RETRIES = 3
 ROUND_LOOKBACK = timedelta(days=30)
 
 
-class ReportTask(DjangoTask):
-    """Queued on commit (`apply_async_on_commit`); writes the last failure on the report
+class ReportTask(OutboxTask):
+    """Queued through the outbox (services.queue); writes the last failure on the report
     row, for the consultant to see."""
 
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         if args:
             services.mark_failed(args[0], exc)
 

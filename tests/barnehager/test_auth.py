@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
+from kvalitet import settings as project_settings
 from tests.world import PASSWORD
 
 
@@ -66,9 +67,6 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, world, set
 
 def test_passwords_are_hashed_with_argon2():
     """The project's settings (tests swap in a fast hasher through a fixture)."""
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
-    from kvalitet import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0] == (
         "django.contrib.auth.hashers.Argon2PasswordHasher")
@@ -77,11 +75,11 @@ def test_passwords_are_hashed_with_argon2():
 
 
 @pytest.fixture
-def fresh_throttles():
-    """The reset counters live in the cache (Redis in the test run): start each test clean."""
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_throttles(settings, request):
+    """Counters of this test alone: a cache of its own, not the Redis other test processes
+    share."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": request.node.nodeid}}
 
 
 def test_reset_mail_to_one_address_is_throttled(client, world, settings, fresh_throttles):

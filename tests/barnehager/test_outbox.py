@@ -5,11 +5,18 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core import mail
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from barnehager import outbox
-from barnehager.models import OutboxMessage
+from barnehager.models import OutboxMessage, Role
+from handleplaner.models import Status
 from kvalitet.celery import app
+from tests.handleplaner.factories import make_plan
+from tests.reference_data import load_reference_data
+from tests.world import build_world
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +101,35 @@ def test_a_broker_outage_costs_no_time_and_loses_nothing(real_mode, monkeypatch)
         time.sleep(1.5)
         assert outbox.send_waiting() == 0
     assert runs == ["during the outage"]
+
+
+def test_a_plan_step_during_a_broker_outage_succeeds_at_once_and_mails_later(real_mode,
+                                                                            monkeypatch):
+    """The leader starts her approved plan while Redis is down: she is told it worked (it
+    did), at once; the consultant's e-mail goes out, once, when Redis is back."""
+    load_reference_data()  # the SMART template, emptied by an earlier test's flush
+    world = build_world()
+    plan = make_plan(world.barnehage["own"], status=Status.APPROVED)
+    client = Client()
+    client.force_login(world.users[Role.LEADER])
+    use_broker(DEAD_BROKER)
+
+    started = time.monotonic()
+    response = client.post(reverse("handleplaner:transition", args=[plan.pk, "start"]))
+    elapsed = time.monotonic() - started
+
+    plan.refresh_from_db()
+    assert response.status_code == 302
+    assert elapsed < 2
+    assert plan.status == Status.IN_PROGRESS
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
+    assert len(mail.outbox) == 0
+
+    use_broker(None)
+    monkeypatch.setattr(outbox, "SWEEP_AFTER", outbox.SWEEP_AFTER * 0)
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=30):
+        assert outbox.send_waiting() == 1
+        assert wait_for(lambda: OutboxMessage.objects.filter(done_at__isnull=False).exists())
+        assert outbox.send_waiting() == 0
+    assert len(mail.outbox) == 1

@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
+import rapporter.reports.tasks  # noqa: F401 - registers the tasks with the worker's app
 from kvalitet.celery import app
 from rapporter.models import Kind, Rapport, Status
 from tests.browser_helpers import open_menu
 from tests.rapporter.dashboards.factories import grow_kommune
 from tests.world import PASSWORD, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.celery_worker,
+              pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +41,6 @@ def report_worker(settings, tmp_path):
     if app.conf.broker_url.startswith("memory://"):
         yield None
         return
-    import rapporter.reports.tasks  # noqa: F401 - registers the tasks with the worker's app
 
     saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
     app.conf.update(task_always_eager=False)
