@@ -14,8 +14,8 @@ SMOKE_ENV := KVALITET_ENVIRONMENT=test DATABASE_URL=sqlite:///$(CURDIR)/var/smok
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-python smoke lint migrations-check messages makemessages \
-	system-packages services bench
+.PHONY: install run test test-python smoke lint mypy-baseline migrations-check messages \
+	makemessages system-packages services bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -56,6 +56,11 @@ services:
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(VENV)/bin/mypy | $(VENV)/bin/mypy-baseline filter
+
+# After fixing type errors: rewrite the baseline (it may only shrink; review the diff).
+mypy-baseline: $(VENV)/.installed
+	$(TEST_ENV) $(VENV)/bin/mypy | $(VENV)/bin/mypy-baseline sync
 
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run -v1

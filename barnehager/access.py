@@ -9,9 +9,18 @@ kindergarten where they work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import rules
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from barnehager.models import User
+
+# Whoever asks: `request.user` is a signed-in User or the AnonymousUser.
+AnyUser: TypeAlias = "User | AnonymousUser"
 
 ROLE_LEADER = "leader"
 ROLE_OBSERVER = "observer"
@@ -46,7 +55,7 @@ class Scope:
         return [role for role, ids in self.kommuner.items() if ids]
 
 
-def scope_of(user) -> Scope:
+def scope_of(user: AnyUser) -> Scope:
     """The user's scope, read once per request and cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
@@ -81,7 +90,7 @@ def municipal_or_own(scope: Scope, *own_roles: str, path: str = "barnehage") -> 
 
 
 class KommuneQuerySet(models.QuerySet):
-    def visible_to(self, user) -> KommuneQuerySet:
+    def visible_to(self, user: AnyUser) -> KommuneQuerySet:
         scope = scope_of(user)
         if scope.superuser:
             return self
@@ -89,7 +98,7 @@ class KommuneQuerySet(models.QuerySet):
 
 
 class BarnehageQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BarnehageQuerySet:
+    def visible_to(self, user: AnyUser) -> BarnehageQuerySet:
         """Consultants and admins: their municipality; leaders and observers: their own."""
         scope = scope_of(user)
         if scope.superuser:
@@ -98,7 +107,7 @@ class BarnehageQuerySet(models.QuerySet):
 
 
 class AvdelingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AvdelingQuerySet:
+    def visible_to(self, user: AnyUser) -> AvdelingQuerySet:
         scope = scope_of(user)
         if scope.superuser:
             return self
@@ -106,7 +115,7 @@ class AvdelingQuerySet(models.QuerySet):
 
 
 class UserQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UserQuerySet:
+    def visible_to(self, user: AnyUser) -> UserQuerySet:
         """Colleagues: consultants and admins see everyone in their municipality,
         leaders and observers the people of their own kindergarten."""
         scope = scope_of(user)
@@ -118,7 +127,7 @@ class UserQuerySet(models.QuerySet):
                                                                            ROLE_OBSERVER))
         ).distinct()
 
-    def managed_by(self, user) -> UserQuerySet:
+    def managed_by(self, user: AnyUser) -> UserQuerySet:
         """The people a municipal admin manages: everyone who has a role in her
         municipalities and none elsewhere. Someone who also works for another municipality
         is managed by the platform's operators, so no admin can take over an account of a
@@ -132,9 +141,10 @@ class UserQuerySet(models.QuerySet):
         return self.filter(memberships__kommune_id__in=own).exclude(pk__in=elsewhere).distinct()
 
 
-# Rule predicates. Objects passed in carry a `kommune_id` or a `barnehage_id`.
+# Rule predicates. Objects passed in (of several models, hence `Any`) carry a `kommune_id` or a
+# `barnehage_id`.
 
-def _kommune_id(obj) -> int | None:
+def _kommune_id(obj: Any) -> int | None:
     if obj is None:
         return None
     if hasattr(obj, "kommune_id"):
@@ -143,7 +153,7 @@ def _kommune_id(obj) -> int | None:
 
 
 @rules.predicate
-def is_consultant(user, obj=None) -> bool:
+def is_consultant(user: AnyUser, obj: Any = None) -> bool:
     """Consultant (or admin) in the object's municipality, or anywhere when no object."""
     scope = scope_of(user)
     if obj is None:
@@ -152,7 +162,7 @@ def is_consultant(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_leader(user, obj=None) -> bool:
+def is_leader(user: AnyUser, obj: Any = None) -> bool:
     """Leader of the object's kindergarten (an object is a Barnehage or has barnehage_id)."""
     scope = scope_of(user)
     if obj is None:
@@ -163,7 +173,7 @@ def is_leader(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_observer(user, obj=None) -> bool:
+def is_observer(user: AnyUser, obj: Any = None) -> bool:
     scope = scope_of(user)
     if obj is None:
         return scope.has_role(ROLE_OBSERVER)
@@ -171,7 +181,7 @@ def is_observer(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_politician(user, obj=None) -> bool:
+def is_politician(user: AnyUser, obj: Any = None) -> bool:
     scope = scope_of(user)
     if obj is None:
         return scope.has_role(ROLE_POLITICIAN)
@@ -179,7 +189,7 @@ def is_politician(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_member(user, obj=None) -> bool:
+def is_member(user: AnyUser, obj: Any = None) -> bool:
     """Holds any role in the object's municipality."""
     scope = scope_of(user)
     if obj is None:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -35,13 +39,13 @@ class TenantFence:
             return None
         return related_admin.get_queryset(request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs: Any):
         choices = self.fenced_choices(request, db_field.related_model)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(self, db_field, request, **kwargs: Any):
         choices = self.fenced_choices(request, db_field.related_model)
         if choices is not None:
             kwargs["queryset"] = choices
@@ -149,12 +153,12 @@ class MembershipInline(FencedTabularInline):
     extra = 0
     fk_name = "user"
 
-    def get_min_num(self, request, obj=None, **kwargs):
+    def get_min_num(self, request, obj=None, **kwargs: Any) -> int:
         """A municipal admin gives every person she adds a role in her municipality:
         a user without one would fall outside her reach at once."""
         return 0 if request.user.is_superuser or obj is not None else 1
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(self, request, obj=None, **kwargs: Any):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
@@ -231,7 +235,7 @@ class PlatformOnly:
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request, *args: Any):
         return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):

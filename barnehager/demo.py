@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from barnehager.models import (
     AgeGroup,
@@ -136,7 +137,7 @@ def _certify(user: User) -> None:
     """Certified for both CLASS instruments within the last year."""
     from observasjoner.models import Instrument
 
-    certified_on = date.today().replace(day=1) - timedelta(days=90)
+    certified_on = timezone.localdate().replace(day=1) - timedelta(days=90)
     for instrument in Instrument.objects.filter(code__in=("toddler", "prek")):
         if not Sertifisering.objects.filter(user=user, instrument=instrument).exists():
             Sertifisering.objects.create(user=user, instrument=instrument,

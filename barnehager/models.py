@@ -110,7 +110,7 @@ class Barnehage(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         for field in ("nettverk", "pulje"):
             related = getattr(self, field)
             if related is not None and related.kommune_id != self.kommune_id:
@@ -236,7 +236,7 @@ class Membership(models.Model):
         where = self.barnehage or self.kommune
         return f"{self.user}: {self.get_role_display()} ({where})"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.role == Role.LEADER and self.barnehage_id is None:
             raise ValidationError({"barnehage": _("A leader belongs to a kindergarten.")})
         if self.role not in ROLES_WITH_BARNEHAGE and self.barnehage_id is not None:
@@ -263,7 +263,7 @@ class Sertifisering(models.Model):
     def __str__(self) -> str:
         return f"{self.user}: {self.instrument} ({self.valid_until:%d.%m.%Y})"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.valid_until and self.certified_on and self.valid_until <= self.certified_on:
             raise ValidationError({"valid_until": _("Must be after the certification date.")})
 

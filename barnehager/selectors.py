@@ -1,16 +1,27 @@
 """Reads for the home pages and the kindergarten pages, each a fixed number of queries."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
-from barnehager.models import Avdeling, Barnehage, Kommune, Membership, Sertifisering, Strukturtall
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, AnyUser, scope_of
+from barnehager.models import (
+    Avdeling,
+    Barnehage,
+    Kommune,
+    Membership,
+    Sertifisering,
+    Strukturtall,
+    User,
+)
 
 EXPIRY_WARNING_DAYS = 60
 
 
-def barnehager_with_details(queryset):
+def barnehager_with_details(queryset: QuerySet[Barnehage]) -> QuerySet[Barnehage]:
     """Kindergartens with network, cohort, departments and their members preloaded."""
     return queryset.select_related("kommune", "nettverk", "pulje").prefetch_related(
         Prefetch("avdelinger", queryset=Avdeling.objects.order_by("name")),
@@ -20,12 +31,12 @@ def barnehager_with_details(queryset):
     )
 
 
-def led_barnehager(user):
+def led_barnehager(user: AnyUser) -> QuerySet[Barnehage]:
     led_ids = scope_of(user).barnehage_ids(ROLE_LEADER)
     return barnehager_with_details(Barnehage.objects.filter(pk__in=led_ids))
 
 
-def municipal_overview(user):
+def municipal_overview(user: AnyUser) -> list[Kommune]:
     """Consultants and admins: each of their municipalities with its kindergartens."""
     kommune_ids = scope_of(user).kommune_ids(*MUNICIPAL_ROLES)
     kommuner = Kommune.objects.filter(pk__in=kommune_ids).prefetch_related(
@@ -40,13 +51,14 @@ def municipal_overview(user):
     return list(kommuner)
 
 
-def certifications_of(user):
+def certifications_of(user: User) -> QuerySet[Sertifisering]:
     return Sertifisering.objects.filter(user=user).select_related("instrument")
 
 
-def expiring_certifications(user, today: date | None = None):
+def expiring_certifications(user: AnyUser,
+                            today: date | None = None) -> QuerySet[Sertifisering]:
     """Certifications in the consultant's municipalities that end within 60 days."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     kommune_ids = scope_of(user).kommune_ids(*MUNICIPAL_ROLES)
     return (
         Sertifisering.objects.filter(
@@ -60,7 +72,7 @@ def expiring_certifications(user, today: date | None = None):
     )
 
 
-def key_figures(user, year: int | None = None):
+def key_figures(user: AnyUser, year: int | None = None) -> list[dict[str, object]]:
     """Aggregates a politician may see: counts and structural figures, never people."""
     kommune_ids = scope_of(user).kommune_ids(ROLE_POLITICIAN)
     figures = []
@@ -91,7 +103,5 @@ def key_figures(user, year: int | None = None):
     return figures
 
 
-def colleagues_count(user) -> int:
-    from barnehager.models import User
-
+def colleagues_count(user: AnyUser) -> int:
     return User.objects.visible_to(user).filter(~Q(pk=user.pk)).count()

@@ -1,28 +1,28 @@
 import hashlib
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from barnehager import selectors, throttling
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN, scope_of
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Barnehage
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One page per role; a person with several roles sees each section."""
     user = request.user
     scope = scope_of(user)
-    context = {"scope": scope, "today": date.today()}
+    context = {"scope": scope, "today": timezone.localdate()}
     if scope.has_role(ROLE_LEADER):
         context["led_barnehager"] = selectors.led_barnehager(user)
     if scope.has_role(ROLE_OBSERVER):
@@ -39,13 +39,13 @@ def home(request):
 
 
 @role_required(*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER)
-def barnehage_list(request):
+def barnehage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     barnehager = selectors.barnehager_with_details(Barnehage.objects.visible_to(request.user))
     return render(request, "barnehager/barnehage_list.html", {"barnehager": barnehager})
 
 
 @login_required
-def barnehage_detail(request, pk: int):
+def barnehage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     barnehage = get_object_or_404(
         selectors.barnehager_with_details(Barnehage.objects.visible_to(request.user)), pk=pk
     )
@@ -54,7 +54,7 @@ def barnehage_detail(request, pk: int):
 
 @require_GET
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """200 when every service the app needs answers, 503 naming the one that does not."""
     checks = {"database": _check_database()}
     if not settings.EMBEDDED_MODE:
@@ -110,7 +110,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-def csrf_failure(request, reason: str = ""):
+def csrf_failure(request: HttpRequest, reason: str = ""):
     """A refused form, inside the site's layout and in the user's language (Django's own
     page is bare English and knows nothing of the menu)."""
     return render(request, "403_csrf.html", status=403)

@@ -8,20 +8,27 @@ registered at the bottom, and so do the views.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import rules
 from django.db import models
 
 from barnehager.access import (
     ROLE_LEADER,
+    AnyUser,
     is_consultant,
     is_leader,
     municipal_or_own,
     scope_of,
 )
 
+if TYPE_CHECKING:
+    from handleplaner.models import Handleplan
+
 
 class HandleplanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> HandleplanQuerySet:
+    def visible_to(self, user: AnyUser) -> HandleplanQuerySet:
         """Leaders: their own kindergarten's plans; consultants and admins: the municipality's."""
         scope = scope_of(user)
         if scope.superuser:
@@ -36,11 +43,11 @@ class MalQuerySet(models.QuerySet):
                            active=True)
 
 
-def in_status(*statuses: str):
+def in_status(*statuses: str) -> rules.Predicate:
     """A predicate that holds while the plan is in one of `statuses`."""
 
     @rules.predicate(name=f"in_status({', '.join(statuses)})")
-    def predicate(user, plan) -> bool:
+    def predicate(user: AnyUser, plan: Handleplan) -> bool:
         return plan is not None and plan.status in statuses
 
     return predicate
@@ -65,10 +72,10 @@ rules.add_perm("handleplaner.close_plan", is_consultant)
 rules.add_perm("handleplaner.comment_plan", (is_leader | is_consultant) & OPEN_FOR_COMMENTS)
 
 
-def may(permission: str):
+def may(permission: str) -> Callable[..., bool]:
     """A django-fsm permission callable (instance, user) asking the rule `permission`."""
 
-    def check(plan, user) -> bool:
+    def check(plan: Handleplan, user: AnyUser) -> bool:
         return user.has_perm(permission, plan)
 
     check.__name__ = permission

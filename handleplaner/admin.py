@@ -2,6 +2,10 @@
 reads the global presets (SMART, SMTTE), which only a superuser changes. Plans themselves
 are written and reviewed on the app's own pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Q
 
@@ -49,7 +53,7 @@ class MalAdmin(PresetReadOnly, TenantAdmin):
     list_filter = ["kommune", "active"]
     inlines = [SeksjonInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs: Any):
         if db_field.name == "kommune" and not request.user.is_superuser:
             kwargs["required"] = True  # a municipal admin adds her municipality's own
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -69,7 +73,7 @@ class SeksjonAdmin(PresetReadOnly, TenantAdmin):
     list_filter = ["mal"]
     inlines = [SporsmalInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs: Any):
         if db_field.name == "mal" and not request.user.is_superuser:
             kwargs["queryset"] = Mal.objects.filter(
                 kommune_id__in=self.admin_kommune_ids(request))

@@ -4,6 +4,7 @@ shown with the question's help text beside it. Rules come from validation.py."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from barnehager.access import ROLE_LEADER, scope_of
 from barnehager.models import Avdeling, Barnehage
+from barnehager.privacy import NO_CHILD_NAMES
+from barnehager.widgets import DateInput
 from handleplaner import validation
 from handleplaner.models import GoalReached, Handleplan, Mal, Sporsmal, Status
 from handleplaner.selectors import section_layout
@@ -26,15 +29,6 @@ from observasjoner.models import (
     TilsynInstrument,
     Utviklingspunkt,
 )
-
-DATE_FORMAT = "%Y-%m-%d"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATE_FORMAT)
 
 
 def _textarea(rows: int = 3, **attrs) -> forms.Textarea:
@@ -95,7 +89,7 @@ class PlanCreateForm(forms.ModelForm):
         widgets = {"mal": forms.RadioSelect, "origin_note": _textarea(2)}
         field_classes = {"utviklingspunkt": UtviklingspunktChoiceField}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         barnehager = Barnehage.objects.filter(
             pk__in=scope_of(user).barnehage_ids(ROLE_LEADER)).select_related("kommune")
@@ -168,8 +162,8 @@ class PlanForm(forms.ModelForm):
         }
         field_classes = {"utviklingspunkt": UtviklingspunktChoiceField}
 
-    def __init__(self, *args, plan: Handleplan, questions: list[Sporsmal],
-                 submitting: bool = False, **kwargs):
+    def __init__(self, *args: Any, plan: Handleplan, questions: list[Sporsmal],
+                 submitting: bool = False, **kwargs: Any):
         kwargs.setdefault("instance", plan)
         super().__init__(*args, **kwargs)
         self.submitting = submitting
@@ -236,12 +230,12 @@ class FaseForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     description = forms.CharField(
         label=gettext_lazy("What happens"), required=False, strip=False,
-        widget=_textarea(2), help_text=gettext_lazy("Do not write children's names."))
+        widget=_textarea(2), help_text=NO_CHILD_NAMES)
     start = forms.DateField(label=gettext_lazy("Starts"), required=False, widget=DateInput())
     end = forms.DateField(label=gettext_lazy("Ends"), required=False, widget=DateInput())
 
-    def __init__(self, *args, fase, period: tuple[date | None, date | None] = (None, None),
-                 submitting: bool = False, **kwargs):
+    def __init__(self, *args: Any, fase, period: tuple[date | None, date | None] = (None, None),
+                 submitting: bool = False, **kwargs: Any):
         kwargs.setdefault("prefix", f"fase-{fase.pk}")
         kwargs.setdefault("initial", {"title": fase.title, "description": fase.description,
                                       "start": fase.start, "end": fase.end})
@@ -360,7 +354,7 @@ class ReviewForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Comment"), widget=_textarea(3),
-                           help_text=gettext_lazy("Do not write children's names."))
+                           help_text=NO_CHILD_NAMES)
 
 
 class ProgressForm(forms.Form):
@@ -374,7 +368,7 @@ class ProgressForm(forms.Form):
 class EvaluationForm(forms.Form):
     held_on = forms.DateField(label=gettext_lazy("Date of the evaluation"), widget=DateInput())
     observed = forms.CharField(label=gettext_lazy("What we saw"), widget=_textarea(5),
-                               help_text=gettext_lazy("Do not write children's names."))
+                               help_text=NO_CHILD_NAMES)
     goal_reached = forms.ChoiceField(label=gettext_lazy("Was the goal reached?"),
                                      choices=GoalReached.choices, widget=forms.RadioSelect)
     final = forms.BooleanField(
@@ -399,7 +393,7 @@ class PlanFilterForm(forms.Form):
                                        empty_label=gettext_lazy("All kindergartens"))
     overdue = forms.BooleanField(label=gettext_lazy("Only overdue plans"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["barnehage"].queryset = Barnehage.objects.visible_to(user).order_by("name")
 

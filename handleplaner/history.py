@@ -72,7 +72,7 @@ FOREIGN_KEYS = {
 class _Names:
     """Display values for ids found in history rows, each kind read in one query."""
 
-    def __init__(self, plan_records, m2m_rows):
+    def __init__(self, plan_records, m2m_rows) -> None:
         self.objects = {
             name: {obj.pk: str(obj) for obj in model.objects.select_related(*related).filter(
                 pk__in={getattr(r, f"{name}_id") for r in plan_records} - {None})}

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from barnehager.privacy import NO_CHILD_NAMES
 from handleplaner import validation
 from handleplaner.access import HandleplanQuerySet, MalQuerySet, may
 
-NO_NAMES = _("Do not write children's names.")
 TEXT_LANGUAGES = ("nb", "da", "en")
 
 
@@ -90,7 +90,7 @@ class Mal(TranslatedText):
     def description(self) -> str:
         return self.translated("description")
 
-    def clean(self):
+    def clean(self) -> None:
         self._require_one_language("name")
 
     @classmethod
@@ -131,7 +131,7 @@ class Seksjon(TranslatedText):
     def title(self) -> str:
         return self.translated("title")
 
-    def clean(self):
+    def clean(self) -> None:
         self._require_one_language("title")
 
 
@@ -168,7 +168,7 @@ class Sporsmal(TranslatedText):
     def help(self) -> str:
         return self.translated("help_text")
 
-    def clean(self):
+    def clean(self) -> None:
         self._require_one_language("text")
 
 
@@ -406,7 +406,7 @@ class Svar(models.Model):
                                    verbose_name=_("action plan"))
     sporsmal = models.ForeignKey(Sporsmal, on_delete=models.PROTECT, related_name="svar",
                                  verbose_name=_("question"))
-    text = models.TextField(_("answer"), blank=True, help_text=NO_NAMES)
+    text = models.TextField(_("answer"), blank=True, help_text=NO_CHILD_NAMES)
 
     history = HistoricalRecords()
 
@@ -427,7 +427,7 @@ class Fase(models.Model):
                                    verbose_name=_("action plan"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    description = models.TextField(_("what happens"), blank=True, help_text=NO_NAMES)
+    description = models.TextField(_("what happens"), blank=True, help_text=NO_CHILD_NAMES)
     start = models.DateField(_("starts"), null=True, blank=True)
     end = models.DateField(_("ends"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
@@ -453,7 +453,7 @@ class Fremdrift(models.Model):
 
     fase = models.ForeignKey(Fase, on_delete=models.CASCADE, related_name="fremdrift",
                              verbose_name=_("phase"))
-    text = models.TextField(_("progress"), help_text=NO_NAMES)
+    text = models.TextField(_("progress"), help_text=NO_CHILD_NAMES)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+", verbose_name=_("written by"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
@@ -477,7 +477,7 @@ class Evaluering(models.Model):
     handleplan = models.ForeignKey(Handleplan, on_delete=models.CASCADE,
                                    related_name="evalueringer", verbose_name=_("action plan"))
     held_on = models.DateField(_("date of the evaluation"))
-    observed = models.TextField(_("what we saw"), help_text=NO_NAMES)
+    observed = models.TextField(_("what we saw"), help_text=NO_CHILD_NAMES)
     goal_reached = models.CharField(_("goal reached"), max_length=6,
                                     choices=GoalReached.choices)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -502,7 +502,7 @@ class Kommentar(models.Model):
                                    related_name="kommentarer", verbose_name=_("action plan"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+", verbose_name=_("author"))
-    text = models.TextField(_("comment"), help_text=NO_NAMES)
+    text = models.TextField(_("comment"), help_text=NO_CHILD_NAMES)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:

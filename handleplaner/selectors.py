@@ -1,19 +1,28 @@
-"""Reads for the plan pages, the lists, the PDF and the home page, each a fixed number of
-queries however many plans, phases or answers there are."""
+"""Reads for the plan pages, the lists, the PDF and the home page, and the action-plan
+figures of the dashboards and the reports, each a fixed number of queries however many
+plans, phases or answers there are."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from barnehager.access import ROLE_LEADER, scope_of
+from barnehager.access import ROLE_LEADER, AnyUser, scope_of
+from barnehager.models import Barnehage
+from barnehager.pdf import PdfDocument
+from handleplaner.access import HandleplanQuerySet
 from handleplaner.models import (
     FINISHED_STATUSES,
     LIVE_STATUSES,
+    Evaluering,
     Fase,
     Fremdrift,
+    GoalReached,
     Handleplan,
     Seksjon,
     Sporsmal,
@@ -23,13 +32,13 @@ from handleplaner.models import (
 DUE_SOON_DAYS = 14
 
 
-def plans_for_list(user):
+def plans_for_list(user: AnyUser) -> HandleplanQuerySet:
     return (Handleplan.objects.visible_to(user)
             .select_related("barnehage", "avdeling", "mal")
             .order_by("barnehage__name", "-updated_at"))
 
 
-def queue_counts(user, today: date) -> dict[str, int]:
+def queue_counts(user: AnyUser, today: date) -> dict[str, int]:
     plans = Handleplan.objects.visible_to(user)
     return plans.aggregate(
         waiting=Count("pk", filter=Q(status=Status.SUBMITTED)),
@@ -81,7 +90,13 @@ def plan_page(plan: Handleplan) -> dict:
     }
 
 
-def leader_home(user, today: date) -> dict:
+def plan_document(plan: Handleplan, generated_at: datetime) -> PdfDocument:
+    """A single action plan as PDF for the board meeting: the plan page's content."""
+    return PdfDocument("handleplaner/pdf/plan.html",
+                       {**plan_page(plan), "generated_at": generated_at})
+
+
+def leader_home(user: AnyUser, today: date) -> dict:
     """A leader's plans that are not closed, and what falls due within two weeks."""
     barnehage_ids = scope_of(user).barnehage_ids(ROLE_LEADER)
     plans = list(Handleplan.objects.filter(barnehage_id__in=barnehage_ids)
@@ -103,3 +118,124 @@ def leader_home(user, today: date) -> dict:
     due.sort(key=lambda item: item["date"])
     return {"plans": plans, "due": due, "returned": [
         plan for plan in plans if plan.status == Status.RETURNED]}
+
+
+# Figures ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanOnDay:
+    """A plan and whether it is past its deadline or evaluation date on the reference day."""
+
+    plan: Handleplan
+    overdue: bool
+
+    @property
+    def live(self) -> bool:
+        return is_live(self.plan)
+
+
+@dataclass(frozen=True)
+class KindergartenPlans:
+    """One kindergarten's plans: all, live, finished, and overdue on the reference day."""
+
+    barnehage: Barnehage
+    total: int
+    live: int
+    finished: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ActionPlanFigures:
+    """The action-plan figures of a set of kindergartens for a period, on `reference_day`.
+
+    A *live* (ongoing) plan is one being carried out: approved or in progress
+    (`LIVE_STATUSES`). A submitted plan waits for the consultant's approval and a returned
+    one is being rewritten: neither is an agreed plan yet, so neither is live, and neither
+    gets reminders. `on_time` and `live_overdue` split the live plans; `overdue` lists every
+    unfinished plan past a date, which is the consultant's queue and includes plans not yet
+    approved. Statuses are counted as they are now.
+    """
+
+    plans: tuple[PlanOnDay, ...]
+    evaluations: dict[str, int]
+    reference_day: date
+
+    @property
+    def total(self) -> int:
+        return len(self.plans)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        """Plans per status, in the workflow's order."""
+        counts = Counter(row.plan.status for row in self.plans)
+        return {value: counts[value] for value in Status.values}
+
+    @property
+    def live(self) -> int:
+        return sum(1 for row in self.plans if row.live)
+
+    @property
+    def live_overdue(self) -> int:
+        return sum(1 for row in self.plans if row.live and row.overdue)
+
+    @property
+    def on_time(self) -> int:
+        return self.live - self.live_overdue
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.live if self.live else None
+
+    @property
+    def live_overdue_share(self) -> float | None:
+        return self.live_overdue / self.live if self.live else None
+
+    @property
+    def finished(self) -> int:
+        return sum(1 for row in self.plans if row.plan.status in FINISHED_STATUSES)
+
+    @property
+    def overdue(self) -> list[Handleplan]:
+        return [row.plan for row in self.plans if row.overdue]
+
+    @property
+    def per_barnehage(self) -> list[KindergartenPlans]:
+        """Per kindergarten, in the plans' order (by kindergarten name)."""
+        grouped: dict[int, list[PlanOnDay]] = {}
+        for row in self.plans:
+            grouped.setdefault(row.plan.barnehage_id, []).append(row)
+        return [KindergartenPlans(
+            barnehage=rows[0].plan.barnehage, total=len(rows),
+            live=sum(1 for row in rows if row.live),
+            finished=sum(1 for row in rows if row.plan.status in FINISHED_STATUSES),
+            overdue=sum(1 for row in rows if row.overdue)) for rows in grouped.values()]
+
+
+def is_live(plan: Handleplan) -> bool:
+    """Being carried out: approved or in progress (see `ActionPlanFigures`)."""
+    return plan.status in LIVE_STATUSES
+
+
+def action_plan_figures(plans: QuerySet[Handleplan], *, year: int | None = None,
+                        today: date | None = None) -> ActionPlanFigures:
+    """The figures over `plans` (already narrowed to the kindergartens and what the user may
+    see). Two queries: the plans with their kindergarten and department, the evaluations.
+
+    With `year`: the plans open at some time during the year (created by its end, not
+    closed before it began), evaluations held in the year, and the reference day is the
+    year's last day (today while the year runs). Without: every plan, every evaluation,
+    and today.
+    """
+    today = today or timezone.localdate()
+    day = min(today, date(year, 12, 31)) if year is not None else today
+    evaluations = Evaluering.objects.filter(handleplan__in=plans)
+    if year is not None:
+        plans = plans.filter(created_at__date__lte=date(year, 12, 31)).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__date__gte=date(year, 1, 1)))
+        evaluations = Evaluering.objects.filter(handleplan__in=plans, held_on__year=year)
+    rows = [PlanOnDay(plan, plan.is_overdue(day)) for plan in plans.select_related(
+        "barnehage", "avdeling").order_by("barnehage__name", "deadline", "pk")]
+    counts = Counter(evaluations.order_by().values_list("goal_reached", flat=True))
+    return ActionPlanFigures(tuple(rows), {value: counts[value] for value in GoalReached.values},
+                             day)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, is_leader
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
+from barnehager.pdf import render_pdf
 from handleplaner import selectors, services
 from handleplaner.forms import (
     ORIGIN_LINKS,
@@ -34,7 +36,6 @@ from handleplaner.forms import (
 )
 from handleplaner.history import history_entries
 from handleplaner.models import TRANSITION_LABELS, Fase, Handleplan
-from handleplaner.pdf import render_plan_pdf
 
 PLAN_ROLES = (ROLE_LEADER, *MUNICIPAL_ROLES)
 STEP_DONE = {
@@ -49,7 +50,7 @@ STEP_DONE = {
 PAGE_SIZE = 50
 
 
-def _plan(request, pk: int) -> Handleplan:
+def _plan(request: AuthenticatedHttpRequest, pk: int) -> Handleplan:
     return get_object_or_404(
         Handleplan.objects.visible_to(request.user).select_related(
             "barnehage__kommune", "avdeling", "mal", "created_by", "approved_by",
@@ -63,7 +64,7 @@ def _require(user, permission: str, plan) -> None:
 
 
 @role_required(*PLAN_ROLES)
-def plan_list(request):
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A leader's plans, or every plan of a consultant's municipality, filtered by the URL."""
     today = timezone.localdate()
     filters = PlanFilterForm(request.GET or None, user=request.user)
@@ -77,7 +78,7 @@ def plan_list(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def queue(request):
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A consultant's queue: plans waiting for approval, and plans past a date."""
     today = timezone.localdate()
     filters = PlanFilterForm(request.GET or None, user=request.user)
@@ -91,7 +92,7 @@ def queue(request):
     })
 
 
-def _query_without_page(request) -> str:
+def _query_without_page(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -104,7 +105,7 @@ ORIGIN_OF_LINK = {"utviklingspunkt": "tilsyn", "observasjon": "observasjon",
 
 
 @role_required(ROLE_LEADER)
-def plan_create(request):
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {name: request.GET[name] for name in ("barnehage", "avdeling", *ORIGIN_LINKS)
                if request.GET.get(name, "").isdigit()}
     for link, origin in ORIGIN_OF_LINK.items():
@@ -124,7 +125,7 @@ def plan_create(request):
 
 
 @role_required(*PLAN_ROLES)
-def plan_detail(request, pk: int):
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.read_plan", plan)
     context = selectors.plan_page(plan)
@@ -151,7 +152,7 @@ def plan_detail(request, pk: int):
     return render(request, "handleplaner/plan_detail.html", context)
 
 
-def _editable_plan(request, pk: int) -> Handleplan | None:
+def _editable_plan(request: AuthenticatedHttpRequest, pk: int) -> Handleplan | None:
     """The plan if the user may edit it now; None for its leader once it left draft."""
     plan = _plan(request, pk)
     if request.user.has_perm("handleplaner.edit_plan", plan):
@@ -177,7 +178,7 @@ def _conflict_message(plan: Handleplan) -> str:
 
 
 @role_required(ROLE_LEADER)
-def plan_edit(request, pk: int):
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     if plan is None:
         plan = _plan(request, pk)
@@ -220,7 +221,7 @@ def plan_edit(request, pk: int):
     return redirect("handleplaner:edit", pk)
 
 
-def _rebound(plan: Handleplan, request, submitting: bool) -> PlanEditor:
+def _rebound(plan: Handleplan, request: AuthenticatedHttpRequest, submitting: bool) -> PlanEditor:
     """The form as the user sent it, carrying the version the save just made."""
     data = request.POST.copy()
     data["version"] = str(plan.version)
@@ -229,8 +230,9 @@ def _rebound(plan: Handleplan, request, submitting: bool) -> PlanEditor:
     return editor
 
 
-def _render_edit(request, plan, editor: PlanEditor, *, conflict: str = "", status: int = 200,
-                 not_submitted: bool = False):
+def _render_edit(request: AuthenticatedHttpRequest, plan: Handleplan, editor: PlanEditor, *,
+                 conflict: str = "", status: int = 200,
+                 not_submitted: bool = False) -> HttpResponse:
     return render(request, "handleplaner/plan_form.html", {
         "plan": plan, "editor": editor, "form": editor.form, "conflict": conflict,
         "error_lines": editor.error_messages() if editor.form.is_bound else [],
@@ -238,8 +240,9 @@ def _render_edit(request, plan, editor: PlanEditor, *, conflict: str = "", statu
     }, status=status)
 
 
-def _autosave_status(request, plan, *, saved: bool = False, problems=(), conflict: str = "",
-                     not_editable: str = ""):
+def _autosave_status(request: AuthenticatedHttpRequest, plan: Handleplan, *, saved: bool = False,
+                     problems: Iterable[str] = (), conflict: str = "",
+                     not_editable: str = "") -> HttpResponse:
     response = render(request, "handleplaner/partials/autosave_status.html", {
         "plan": plan, "saved": saved, "problems": problems, "conflict": conflict,
         "not_editable": not_editable, "time": timezone.localtime(),
@@ -251,7 +254,7 @@ def _autosave_status(request, plan, *, saved: bool = False, problems=(), conflic
 
 @require_POST
 @role_required(ROLE_LEADER)
-def plan_autosave(request, pk: int):
+def plan_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Saves what validates from the form (htmx, a second after typing stops) and answers
     with a small status line; the version input is swapped out of band."""
     plan = _editable_plan(request, pk)
@@ -273,7 +276,7 @@ def plan_autosave(request, pk: int):
     return _autosave_status(request, plan, saved=True, problems=editor.error_messages())
 
 
-def _phase_change(request, pk: int, change):
+def _phase_change(request: AuthenticatedHttpRequest, pk: int, change):
     """Add or remove a phase: first save what the form holds, then change the phases."""
     plan = _editable_plan(request, pk)
     if plan is None:
@@ -302,7 +305,7 @@ def _retarget_status(response: HttpResponse) -> HttpResponse:
 
 @require_POST
 @role_required(ROLE_LEADER)
-def phase_add(request, pk: int):
+def phase_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def change(plan, editor):
         plan, fase = services.add_phase(plan.pk, request.user, version=plan.version,
                                         token=editor.token)
@@ -316,7 +319,7 @@ def phase_add(request, pk: int):
 
 @require_POST
 @role_required(ROLE_LEADER)
-def phase_delete(request, pk: int, fase_pk: int):
+def phase_delete(request: AuthenticatedHttpRequest, pk: int, fase_pk: int) -> HttpResponse:
     def change(plan, editor):
         plan = services.delete_phase(plan.pk, fase_pk, request.user, version=plan.version,
                                      token=editor.token)
@@ -332,7 +335,7 @@ def phase_delete(request, pk: int, fase_pk: int):
 
 @require_POST
 @role_required(*PLAN_ROLES)
-def plan_transition(request, pk: int, name: str):
+def plan_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     plan = _plan(request, pk)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -353,7 +356,7 @@ def plan_transition(request, pk: int, name: str):
 
 @require_POST
 @role_required(*PLAN_ROLES)
-def comment_add(request, pk: int):
+def comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.comment_plan", plan)
     form = CommentForm(request.POST)
@@ -367,7 +370,7 @@ def comment_add(request, pk: int):
 
 @require_POST
 @role_required(ROLE_LEADER)
-def progress_add(request, pk: int, fase_pk: int):
+def progress_add(request: AuthenticatedHttpRequest, pk: int, fase_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.record_progress", plan)
     fase = get_object_or_404(Fase, pk=fase_pk, handleplan=plan)
@@ -382,7 +385,7 @@ def progress_add(request, pk: int, fase_pk: int):
 
 
 @role_required(ROLE_LEADER)
-def evaluation_add(request, pk: int):
+def evaluation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.evaluate_plan", plan)
     form = EvaluationForm(request.POST or None)
@@ -397,7 +400,7 @@ def evaluation_add(request, pk: int):
 
 
 @role_required(*PLAN_ROLES)
-def plan_history(request, pk: int):
+def plan_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.read_plan", plan)
     return render(request, "handleplaner/plan_history.html", {
@@ -405,11 +408,12 @@ def plan_history(request, pk: int):
 
 
 @role_required(*PLAN_ROLES)
-def plan_pdf(request, pk: int):
+def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.read_plan", plan)
-    pdf = render_plan_pdf(plan)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    with translation.override(plan.barnehage.kommune.language):
+        pdf = render_pdf(selectors.plan_document(plan, timezone.localtime()))
+    response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handleplan-{plan.pk}.pdf"'
     return response
 

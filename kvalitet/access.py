@@ -7,6 +7,8 @@ kindergarten's focus choices.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Self
+
 import rules
 from django.db import models
 
@@ -15,9 +17,13 @@ from barnehager.access import (
     ROLE_LEADER,
     ROLE_OBSERVER,
     ROLE_POLITICIAN,
+    AnyUser,
     municipal_or_own,
     scope_of,
 )
+
+if TYPE_CHECKING:
+    from barnehager.models import Barnehage
 
 # Every role reads the plan; consultants and admins edit it; leaders choose their focus.
 PLAN_READERS = (*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, ROLE_POLITICIAN)
@@ -28,14 +34,14 @@ FOCUS_CHOOSERS = (ROLE_LEADER, *MUNICIPAL_ROLES)
 class KvalitetsplanQuerySet(models.QuerySet):
     kommune_path = "kommune_id"
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         """Plans (or their parts) of every municipality the user holds any role in."""
         scope = scope_of(user)
         if scope.superuser:
             return self
         return self.filter(**{f"{self.kommune_path}__in": scope.kommune_ids()})
 
-    def editable_by(self, user):
+    def editable_by(self, user: AnyUser) -> Self:
         """Plans (or their parts) the user may change: consultants and admins."""
         scope = scope_of(user)
         if scope.superuser:
@@ -60,27 +66,27 @@ class TegnQuerySet(KvalitetsplanQuerySet):
 
 
 class BarnehageFokusQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         """Every member of the municipality sees which kindergarten chose which focus."""
         scope = scope_of(user)
         if scope.superuser:
             return self
         return self.filter(barnehage__kommune_id__in=scope.kommune_ids())
 
-    def editable_by(self, user):
+    def editable_by(self, user: AnyUser) -> Self:
         scope = scope_of(user)
         if scope.superuser:
             return self
         return self.filter(municipal_or_own(scope, ROLE_LEADER))
 
 
-def editable_kommune_ids(user) -> set[int] | None:
+def editable_kommune_ids(user: AnyUser) -> set[int] | None:
     """Municipalities whose plans the user edits; None means every one (a superuser)."""
     scope = scope_of(user)
     return None if scope.superuser else scope.kommune_ids(*PLAN_EDITORS)
 
 
-def plan_kommune_id(obj) -> int | None:
+def plan_kommune_id(obj: Any) -> int | None:
     """The municipality of a plan or of any part of one."""
     if hasattr(obj, "kommune_id"):
         return obj.kommune_id
@@ -92,7 +98,7 @@ def plan_kommune_id(obj) -> int | None:
 
 
 @rules.predicate
-def can_read_plan(user, obj=None) -> bool:
+def can_read_plan(user: AnyUser, obj: Any = None) -> bool:
     scope = scope_of(user)
     if obj is None:
         return scope.superuser or bool(scope.roles)
@@ -100,7 +106,7 @@ def can_read_plan(user, obj=None) -> bool:
 
 
 @rules.predicate
-def can_edit_plan(user, obj=None) -> bool:
+def can_edit_plan(user: AnyUser, obj: Any = None) -> bool:
     """Consultant or admin in the plan's municipality (or anywhere, without an object)."""
     scope = scope_of(user)
     if obj is None:
@@ -109,7 +115,7 @@ def can_edit_plan(user, obj=None) -> bool:
 
 
 @rules.predicate
-def can_choose_focus(user, barnehage=None) -> bool:
+def can_choose_focus(user: AnyUser, barnehage: Barnehage | None = None) -> bool:
     """Leader of this kindergarten, or consultant/admin of its municipality."""
     scope = scope_of(user)
     if barnehage is None:

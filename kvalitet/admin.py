@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 
 from barnehager.admin import FencedTabularInline, TenantAdmin
@@ -44,7 +48,7 @@ class TegnInline(FencedTabularInline):
 class PlanPartAdmin(TenantAdmin):
     """Limits the plan a part belongs to, as TenantAdmin does for municipal models."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs: Any):
         if not request.user.is_superuser:
             ids = self.admin_kommune_ids(request)
             if db_field.related_model is Kvalitetsplan:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from barnehager.privacy import NO_CHILD_NAMES
 from kvalitet.access import (
     BarnehageFokusQuerySet,
     FokusomradeQuerySet,
@@ -18,7 +19,6 @@ from kvalitet.access import (
     TiltakQuerySet,
 )
 
-NO_NAMES = _("Do not write children's names.")
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
@@ -85,7 +85,7 @@ class Kvalitetsplan(models.Model):
     def covers(self, year: int) -> bool:
         return self.start_year <= year and (self.end_year is None or year <= self.end_year)
 
-    def clean(self):
+    def clean(self) -> None:
         if self.end_year is not None and self.start_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("The last year cannot be before the first.")})
         if self.adopted_on and self.evaluation_due and self.evaluation_due <= self.adopted_on:
@@ -214,7 +214,7 @@ class BarnehageFokus(models.Model):
     fokusomrade = models.ForeignKey(Fokusomrade, on_delete=models.CASCADE,
                                     related_name="valgt_av", verbose_name=_("focus area"))
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    sub_goal = models.TextField(_("sub-goal"), help_text=NO_NAMES)
+    sub_goal = models.TextField(_("sub-goal"), help_text=NO_CHILD_NAMES)
     anchored_in = models.CharField(
         _("anchored in"), max_length=200, blank=True,
         help_text=_("Where the work is anchored, e.g. the annual plan (årsplan)."),
@@ -242,7 +242,7 @@ class BarnehageFokus(models.Model):
     def __str__(self) -> str:
         return f"{self.barnehage} {self.year}: {self.fokusomrade}"
 
-    def clean(self):
+    def clean(self) -> None:
         if not (self.barnehage_id and self.fokusomrade_id):
             return
         plan = self.fokusomrade.plan

@@ -1,6 +1,6 @@
 """Who may see and do what with rounds, observations, scores and practice stories.
 
-The one place this is decided for `observasjoner` (DESIGN.md sections 1 and 3):
+The one place this is decided for `observasjoner` (docs/domain.md, Organisation, roles and tenancy):
 
 - consultants and admins: everything in their municipality, including rounds still being
   planned (a proposed plan is a draft: nobody else sees it until the round is published);
@@ -18,6 +18,8 @@ Views ask the `visible_to` querysets (outsiders get 404) and the predicates at t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Self
+
 import rules
 from django.apps import apps
 from django.db import models
@@ -26,9 +28,14 @@ from barnehager.access import (
     MUNICIPAL_ROLES,
     ROLE_LEADER,
     ROLE_OBSERVER,
+    AnyUser,
+    Scope,
     municipal_or_own,
     scope_of,
 )
+
+if TYPE_CHECKING:
+    from observasjoner.models import Observasjon
 
 PLANNED, IN_PROGRESS, SUBMITTED, LOCKED = "planned", "in_progress", "submitted", "locked"
 DONE_STATUSES = (SUBMITTED, LOCKED)
@@ -37,12 +44,13 @@ DRAFT_ROUND, ACTIVE_ROUND = "planning", "active"
 PUBLISHED = ~models.Q(runde__status=DRAFT_ROUND)
 
 
-def _observasjon_model():
+def _observasjon_model() -> type[Observasjon]:
+    """Looked up, not imported: the models module imports these querysets."""
     return apps.get_model("observasjoner", "Observasjon")
 
 
 class ObservasjonsrundeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ObservasjonsrundeQuerySet:
+    def visible_to(self, user: AnyUser) -> ObservasjonsrundeQuerySet:
         """Consultants and admins: their municipality's rounds; observers and leaders: the
         rounds they take part in (an assignment, or a department of their kindergarten)."""
         scope = scope_of(user)
@@ -54,7 +62,7 @@ class ObservasjonsrundeQuerySet(models.QuerySet):
             | models.Q(pk__in=involved)
         )
 
-    def plannable_by(self, user) -> ObservasjonsrundeQuerySet:
+    def plannable_by(self, user: AnyUser) -> ObservasjonsrundeQuerySet:
         """Rounds the user may plan, adjust and close: consultants and admins."""
         scope = scope_of(user)
         if scope.superuser:
@@ -63,7 +71,7 @@ class ObservasjonsrundeQuerySet(models.QuerySet):
 
 
 class ObservasjonQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ObservasjonQuerySet:
+    def visible_to(self, user: AnyUser) -> ObservasjonQuerySet:
         """Observations whose existence (department, date, observer, status) the user sees."""
         scope = scope_of(user)
         if scope.superuser:
@@ -75,11 +83,11 @@ class ObservasjonQuerySet(models.QuerySet):
                        double_coding_of__isnull=True)
         )
 
-    def assigned_to(self, user) -> ObservasjonQuerySet:
+    def assigned_to(self, user: AnyUser) -> ObservasjonQuerySet:
         """The observer's own work list (the tablet page)."""
         return self.filter(self._own_q(user, scope_of(user)))
 
-    def results_visible_to(self, user) -> ObservasjonQuerySet:
+    def results_visible_to(self, user: AnyUser) -> ObservasjonQuerySet:
         """Observations whose scores, results and feedback the user may read."""
         scope = scope_of(user)
         if scope.superuser:
@@ -100,13 +108,13 @@ class ObservasjonQuerySet(models.QuerySet):
         return self.filter(status__in=DONE_STATUSES)
 
     @staticmethod
-    def _own_q(user, scope) -> models.Q:
+    def _own_q(user: AnyUser, scope: Scope) -> models.Q:
         if not scope.kommune_ids(ROLE_OBSERVER):
             return models.Q(pk__in=[])
         return models.Q(PUBLISHED, observer_id=user.pk,
                         runde__kommune_id__in=scope.kommune_ids(ROLE_OBSERVER))
 
-    def _partner_q(self, user, scope) -> models.Q:
+    def _partner_q(self, user: AnyUser, scope: Scope) -> models.Q:
         """The other coding(s) of a double-coded observation, once the user's own coding and
         the other one are both submitted."""
         if not scope.kommune_ids(ROLE_OBSERVER):
@@ -122,7 +130,7 @@ class ObservasjonQuerySet(models.QuerySet):
 
 
 class SyklusQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SyklusQuerySet:
+    def visible_to(self, user: AnyUser) -> SyklusQuerySet:
         """Cycles (with their scores) of observations whose results the user may read."""
         if scope_of(user).superuser:
             return self
@@ -131,7 +139,7 @@ class SyklusQuerySet(models.QuerySet):
 
 
 class SkaarQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SkaarQuerySet:
+    def visible_to(self, user: AnyUser) -> SkaarQuerySet:
         if scope_of(user).superuser:
             return self
         return self.filter(
@@ -143,7 +151,7 @@ class BarnehageWorkQuerySet(models.QuerySet):
     """Practice stories and monthly plans: the kindergarten's own people and the
     municipality's consultants."""
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         scope = scope_of(user)
         if scope.superuser:
             return self
@@ -156,7 +164,7 @@ MaanedsplanQuerySet = BarnehageWorkQuerySet
 
 # Rule predicates -------------------------------------------------------------------------
 
-def _kommune_of(obj) -> int | None:
+def _kommune_of(obj: Any) -> int | None:
     """The municipality of a Kommune, a round, an observation or one of its parts."""
     if obj is None:
         return None
@@ -174,7 +182,7 @@ def _kommune_of(obj) -> int | None:
 
 
 @rules.predicate
-def can_plan_rounds(user, obj=None) -> bool:
+def can_plan_rounds(user: AnyUser, obj: Any = None) -> bool:
     """Consultant or admin of the municipality of a round/observation (or of a Kommune)."""
     scope = scope_of(user)
     if obj is None:
@@ -183,14 +191,14 @@ def can_plan_rounds(user, obj=None) -> bool:
 
 
 @rules.predicate
-def can_view_observation(user, observasjon=None) -> bool:
+def can_view_observation(user: AnyUser, observasjon: Observasjon | None = None) -> bool:
     if observasjon is None:
         return scope_of(user).has_role(ROLE_LEADER, ROLE_OBSERVER, *MUNICIPAL_ROLES)
     return _observasjon_model().objects.visible_to(user).filter(pk=observasjon.pk).exists()
 
 
 @rules.predicate
-def can_see_results(user, observasjon=None) -> bool:
+def can_see_results(user: AnyUser, observasjon: Observasjon | None = None) -> bool:
     """Scores, results and feedback (leaders: only once submitted; a double-coding
     observer sees the other coding only when both are submitted)."""
     scope = scope_of(user)
@@ -203,7 +211,7 @@ def can_see_results(user, observasjon=None) -> bool:
 
 
 @rules.predicate
-def can_record(user, observasjon=None) -> bool:
+def can_record(user: AnyUser, observasjon: Observasjon | None = None) -> bool:
     """The assigned observer, while the observation is not yet submitted and its round
     is active (published and not closed)."""
     scope = scope_of(user)
@@ -216,7 +224,7 @@ def can_record(user, observasjon=None) -> bool:
 
 
 @rules.predicate
-def can_write_feedback(user, observasjon=None) -> bool:
+def can_write_feedback(user: AnyUser, observasjon: Observasjon | None = None) -> bool:
     """The assigned observer writes the feedback of a primary observation until the
     round locks it."""
     scope = scope_of(user)
@@ -230,19 +238,19 @@ def can_write_feedback(user, observasjon=None) -> bool:
 
 
 @rules.predicate
-def can_amend(user, observasjon=None) -> bool:
+def can_amend(user: AnyUser, observasjon: Observasjon | None = None) -> bool:
     """A consultant amends a submitted (or locked) observation, with a reason."""
     if observasjon is None:
         return can_plan_rounds(user)
     return observasjon.status in DONE_STATUSES and can_plan_rounds(user, observasjon)
 
 
-def _barnehage_of(obj):
+def _barnehage_of(obj: Any) -> Any:
     return obj if obj.__class__.__name__ == "Barnehage" else obj.barnehage
 
 
 @rules.predicate
-def can_write_story(user, obj=None) -> bool:
+def can_write_story(user: AnyUser, obj: Any = None) -> bool:
     """Staff (leaders, observers) of the kindergarten, and its municipality's consultants.
     `obj` is a Barnehage, a Praksisfortelling or a Maanedsplan."""
     scope = scope_of(user)
@@ -255,7 +263,7 @@ def can_write_story(user, obj=None) -> bool:
 
 
 @rules.predicate
-def can_plan_month(user, obj=None) -> bool:
+def can_plan_month(user: AnyUser, obj: Any = None) -> bool:
     """The kindergarten's leaders and its municipality's consultants choose the month's
     dimension. `obj` is a Barnehage or a Maanedsplan."""
     scope = scope_of(user)

@@ -56,10 +56,10 @@ class ObservasjonAdmin(TenantAdmin):
     search_fields = ["avdeling__name", "avdeling__barnehage__name", "observer__email"]
     list_select_related = ["avdeling__barnehage", "runde", "observer", "instrument"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -70,13 +70,13 @@ class EndringAdmin(TenantAdmin):
     kommune_path = "skaar__syklus__observasjon__runde__kommune_id"
     list_display = ["skaar", "old_value", "new_value", "amended_by", "amended_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -124,7 +124,7 @@ PLAN_DIMENSIONS = ["PC", "TS", "RSP", "BM", "PD", "ILF", "CD", "QF", "LM"]
 
 
 def seed(stdout, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or timezone.localdate()
     for slug in ("baerum", "moss", "frederikshavn"):
         kommune = Kommune.objects.get(slug=slug)
         barnehager = list(Barnehage.objects.filter(kommune=kommune).order_by("pk"))

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from barnehager.privacy import NO_CHILD_NAMES
 from observasjoner.access import (
     MaanedsplanQuerySet,
     ObservasjonQuerySet,
@@ -38,7 +39,7 @@ class Instrument(TranslatedNameMixin):
     code = models.SlugField(_("code"), unique=True)
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=7)
-    # A mean below low_below is low, from high_from it is high (DESIGN.md section 3).
+    # A mean below low_below is low, from high_from it is high (docs/domain.md, CLASS scoring).
     low_below = models.DecimalField(_("low below"), max_digits=3, decimal_places=1, default=2.5)
     high_from = models.DecimalField(_("high from"), max_digits=3, decimal_places=1, default=5.5)
     age_description = models.CharField(_("ages"), max_length=60, blank=True)
@@ -128,7 +129,7 @@ class Observasjonsrunde(models.Model):
                                     verbose_name=_("cohorts"),
                                     help_text=_("Leave empty to observe the whole municipality."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # Validity rules of the programme (DESIGN.md section 3 gives the defaults).
+    # Validity rules of the programme (defaults in docs/domain.md, Validity).
     planned_cycle_minutes = models.PositiveSmallIntegerField(_("planned cycle length (minutes)"),
                                                              default=20)
     min_cycle_minutes = models.PositiveSmallIntegerField(_("shortest valid cycle (minutes)"),
@@ -182,9 +183,9 @@ class Observasjon(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Written feedback to the department.
     feedback_strengths = models.TextField(
-        _("strengths"), blank=True, help_text=_("Never write a child's name."))
+        _("strengths"), blank=True, help_text=NO_CHILD_NAMES)
     feedback_development = models.TextField(
-        _("to work on"), blank=True, help_text=_("Never write a child's name."))
+        _("to work on"), blank=True, help_text=NO_CHILD_NAMES)
     feedback_dimensions = models.ManyToManyField(
         Dimensjon, blank=True, related_name="+", verbose_name=_("dimensions to work on"))
     feedback_meeting_on = models.DateField(_("feedback meeting"), null=True, blank=True)
@@ -265,7 +266,7 @@ class Skaar(models.Model):
                                   verbose_name=_("dimension"))
     client_id = models.UUIDField(unique=True)
     value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True, help_text=_("Never write a child's name."))
+    note = models.TextField(_("note"), blank=True, help_text=NO_CHILD_NAMES)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -319,7 +320,7 @@ class Praksisfortelling(models.Model):
                                   verbose_name=_("dimension"))
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     title = models.CharField(_("title"), max_length=150)
-    story = models.TextField(_("story"), help_text=_("Never write a child's name."))
+    story = models.TextField(_("story"), help_text=NO_CHILD_NAMES)
     author = models.ForeignKey("barnehager.User", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -373,8 +374,25 @@ from observasjoner.tilsyn.models import (  # noqa: E402
 )
 
 __all__ = [
-    "Activity", "Dimensjon", "Domene", "Endring", "Instrument", "Kriterium", "Maanedsplan",
-    "Observasjon", "Observasjonsrunde", "Praksisfortelling", "Semester", "Skaar", "Skala",
-    "SkalaNiva", "Syklus", "Tema", "Tilsyn", "TilsynInstrument", "Tilsynsrapport",
-    "TilsynVurdering", "Utviklingspunkt",
+    "Activity",
+    "Dimensjon",
+    "Domene",
+    "Endring",
+    "Instrument",
+    "Kriterium",
+    "Maanedsplan",
+    "Observasjon",
+    "Observasjonsrunde",
+    "Praksisfortelling",
+    "Semester",
+    "Skaar",
+    "Skala",
+    "SkalaNiva",
+    "Syklus",
+    "Tema",
+    "Tilsyn",
+    "TilsynInstrument",
+    "TilsynVurdering",
+    "Tilsynsrapport",
+    "Utviklingspunkt",
 ]

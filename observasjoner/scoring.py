@@ -1,4 +1,4 @@
-"""The one place CLASS scores are computed (DESIGN.md section 3).
+"""The one place CLASS scores are computed (docs/domain.md, CLASS scoring).
 
 Views, dashboards, reports, imports, exports and the API call these functions; nothing
 else computes a score. The functions work on plain data (`InstrumentSpec`, `CycleData`)
@@ -13,8 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import fmean, pstdev
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from observasjoner.models import Instrument, Observasjon, Observasjonsrunde
 
 LOW, MIDDLE, HIGH = "low", "middle", "high"
 WITHIN_ONE_TARGET = 0.80
@@ -252,7 +256,7 @@ def overall_within_one(pairs_per_coding: Iterable[Sequence[tuple[int, int]]]) ->
 
 # From the database -----------------------------------------------------------------------
 
-def spec_for(instrument) -> InstrumentSpec:
+def spec_for(instrument: Instrument) -> InstrumentSpec:
     """The instrument's structure; prefetch `domener__dimensjoner` to keep it one query."""
     return InstrumentSpec(
         code=instrument.code,
@@ -272,7 +276,7 @@ def spec_for(instrument) -> InstrumentSpec:
     )
 
 
-def rules_for(runde) -> ValidityRules:
+def rules_for(runde: Observasjonsrunde) -> ValidityRules:
     return ValidityRules(
         min_cycle_minutes=runde.min_cycle_minutes,
         min_presence_share=float(runde.min_presence_share),
@@ -280,7 +284,7 @@ def rules_for(runde) -> ValidityRules:
     )
 
 
-def cycles_of(observasjon) -> list[CycleData]:
+def cycles_of(observasjon: Observasjon) -> list[CycleData]:
     """Cycles as plain data; prefetch `sykluser__skaar__dimensjon` to keep it one query."""
     enrolled = observasjon.children_enrolled or observasjon.avdeling.enrolled_children or None
     return [
@@ -297,6 +301,6 @@ def cycles_of(observasjon) -> list[CycleData]:
     ]
 
 
-def result_of(observasjon, spec: InstrumentSpec | None = None) -> ObservationResult:
+def result_of(observasjon: Observasjon, spec: InstrumentSpec | None = None) -> ObservationResult:
     spec = spec or spec_for(observasjon.instrument)
     return observation_result(cycles_of(observasjon), spec, rules_for(observasjon.runde))

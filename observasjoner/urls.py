@@ -1,4 +1,4 @@
-from django.urls import include, path  # noqa: F401 - patterns are added as the app's views land
+from django.urls import include, path
 
 from observasjoner.feedback import views as feedback_views
 from observasjoner.recording import api

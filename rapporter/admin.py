@@ -22,10 +22,10 @@ class RapportAdmin(KommuneScopedAdmin):
     date_hierarchy = "requested_at"
     list_select_related = ["kommune", "barnehage"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -40,6 +40,6 @@ class AnbefalingAdmin(KommuneScopedAdmin):
     list_filter = ["kommune", "year"]
     readonly_fields = ["updated_by", "updated_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)

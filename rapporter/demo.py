@@ -6,7 +6,6 @@ made only when Bærum has no published annual report for that year yet. Renderin
 about two seconds; it is skipped when Bærum has no observation that counts.
 """
 
-from datetime import date
 
 from django.utils import timezone
 
@@ -70,6 +69,6 @@ def seed(stdout) -> None:
 def _report_year(kommune) -> int:
     """Last year, the one an annual report covers, when it had observation rounds; else
     the latest year that had any (else last year)."""
-    last_year = date.today().year - 1
+    last_year = timezone.localdate().year - 1
     years = set(kommune.observasjonsrunder.values_list("year", flat=True))
     return last_year if last_year in years or not years else max(years)

@@ -3,7 +3,7 @@ recommendation for a year.
 
 A `Rapport` row is one version of one report. Ordering it again makes a new version;
 old versions stay listed. A row points at a file only once the whole file is stored and
-checksummed (DESIGN.md section 3, "Nothing lost").
+checksummed (docs/domain.md, Reports).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
+from barnehager.models import Kommune
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -71,8 +72,6 @@ class RapportQuerySet(models.QuerySet):
 def managed_kommuner(user):
     """Municipalities whose reports the user orders and whose report texts she writes:
     consultants and admins, in their own municipalities."""
-    from barnehager.models import Kommune
-
     scope = scope_of(user)
     if scope.superuser:
         return Kommune.objects.all()
@@ -161,7 +160,7 @@ class Rapport(models.Model):
         parts = [self.kind, subject, self.period, f"v{self.version}"]
         return "-".join(part.replace(" ", "-") for part in parts) + ".pdf"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.barnehage_id and self.barnehage.kommune_id != self.kommune_id:
             raise ValidationError({"barnehage": _("Must belong to the same municipality.")})
         if self.kind == Kind.ANNUAL and self.barnehage_id:

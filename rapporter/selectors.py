@@ -7,10 +7,15 @@ functions below group those results in Python with `scoring.aggregate` and `scor
 The number of queries therefore does not grow with the number of kindergartens or
 observations.
 
+The supervision, action-plan and focus-area figures that dashboards and reports show
+live with their owners (`observasjoner.tilsyn.selectors`, `handleplaner.selectors`,
+`kvalitet.plans.selectors`); `kindergartens_in_scope` narrows them to a dashboard's
+kindergartens.
+
 An observation counts when it is submitted or locked, is not a second coding
 (`double_coding_of` is empty) and has enough valid cycles (`result.counts`).
 
-Privacy (DESIGN.md section 3): aggregates only, always with their n. Every grouping
+Privacy (docs/domain.md, Privacy): aggregates only, always with their n. Every grouping
 function takes `min_n`; a group with fewer observations comes back as a `Figure` with
 `suppressed=True` and no mean (the politicians' report passes `min_n=PRIVACY_MIN_N` and
 prints "–" with `SUPPRESSION_REASON`). The consultants' dashboards pass 0 and mark small
@@ -34,21 +39,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from barnehager.models import AgeGroup
-from handleplaner.models import (
-    FINISHED_STATUSES,
-    LIVE_STATUSES,
-    Evaluering,
-    GoalReached,
-    Handleplan,
-)
-from handleplaner.models import Status as PlanStatus
-from kvalitet.models import BarnehageFokus, Fokusomrade, Tiltak, TiltakStatus
+from barnehager.models import AgeGroup, Barnehage, Kommune
 from observasjoner import scoring
 from observasjoner.models import (
     Instrument,
@@ -58,7 +53,6 @@ from observasjoner.models import (
     Skaar,
     Syklus,
 )
-from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering
 
 # Udir's rule for the parent survey, used for every report to politicians.
 PRIVACY_MIN_N = 5
@@ -612,189 +606,17 @@ def semester_choices(kommune) -> list[SemesterKey]:
     return sorted({SemesterKey.of(year, semester) for year, semester in pairs}, reverse=True)
 
 
-# Supervision -------------------------------------------------------------------------------
+# Kindergartens --------------------------------------------------------------------------
 
-@dataclass
-class SupervisionRow:
-    """A kindergarten's latest completed supervision: ratings at or above "good quality"."""
-
-    tilsyn: Tilsyn
-    rated: int
-    good: int
-
-    @property
-    def share(self) -> float | None:
-        return self.good / self.rated if self.rated else None
-
-
-@dataclass
-class ThemeRow:
-    name: str
-    rated: int
-    good: int
-    supervisions: int
-
-    @property
-    def share(self) -> float | None:
-        return self.good / self.rated if self.rated else None
-
-
-@dataclass
-class SupervisionSummary:
-    """Latest completed or published supervision per kindergarten, ratings against each
-    instrument scale's "good quality" level, and the outcomes."""
-
-    rows: list[SupervisionRow]
-    themes: list[ThemeRow]
-    outcomes: dict[str, int]
-
-    @property
-    def rated(self) -> int:
-        return sum(row.rated for row in self.rows)
-
-    @property
-    def good(self) -> int:
-        return sum(row.good for row in self.rows)
-
-    @property
-    def share(self) -> float | None:
-        return self.good / self.rated if self.rated else None
-
-
-def supervision_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
-                        filters: Filters = Filters(), year: int | None = None,
-                        tilsyn=None) -> SupervisionSummary:
-    """Two queries: supervisions (with kindergarten and scale) and their ratings as rows.
-
-    `tilsyn` narrows the supervisions (pass `Tilsyn.objects.visible_to(user)`); drafts
-    never count. `year` keeps only visits in that year.
-    """
-    queryset = (tilsyn if tilsyn is not None else Tilsyn.objects).filter(
-        barnehage__kommune=kommune).exclude(status=Tilsyn.Status.DRAFT)
+def kindergartens_in_scope(kommune: Kommune, *, barnehage_ids: Iterable[int] | None = None,
+                           filters: Filters = Filters()) -> QuerySet[Barnehage]:
+    """The kindergartens a dashboard shows (of `barnehage_ids`, network and cohort filters
+    applied), as a queryset to narrow the supervision, action-plan and focus-area reads."""
+    barnehager = Barnehage.objects.filter(kommune=kommune)
     if barnehage_ids is not None:
-        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
+        barnehager = barnehager.filter(pk__in=list(barnehage_ids))
     if filters.nettverk:
-        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
+        barnehager = barnehager.filter(nettverk_id=filters.nettverk)
     if filters.pulje:
-        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
-    if year:
-        queryset = queryset.filter(date__year=year)
-    latest: dict[int, Tilsyn] = {}
-    for item in queryset.select_related("barnehage", "instrument__skala").order_by(
-            "barnehage__name", "-date", "-pk"):
-        latest.setdefault(item.barnehage_id, item)
-    by_tilsyn = {item.pk: item for item in latest.values()}
-    counts = {pk: [0, 0] for pk in by_tilsyn}  # rated, good
-    themes: dict[tuple[int, str], ThemeRow] = {}
-    theme_supervisions: dict[tuple[int, str], set[int]] = defaultdict(set)
-    ratings = TilsynVurdering.objects.filter(
-        tilsyn_id__in=list(by_tilsyn), niva__isnull=False).order_by().values_list(
-        "tilsyn_id", "niva__value", "kriterium__tema__order", "kriterium__tema__name")
-    for tilsyn_id, value, order, name in ratings:
-        is_good = value >= by_tilsyn[tilsyn_id].instrument.skala.good_from
-        counts[tilsyn_id][0] += 1
-        counts[tilsyn_id][1] += is_good
-        theme = themes.setdefault((order, name), ThemeRow(name, 0, 0, 0))
-        theme.rated += 1
-        theme.good += is_good
-        theme_supervisions[(order, name)].add(tilsyn_id)
-    for key, supervisions in theme_supervisions.items():
-        themes[key].supervisions = len(supervisions)
-    outcomes = dict.fromkeys(Tilsyn.Outcome.values, 0)
-    for item in latest.values():
-        if item.outcome:
-            outcomes[item.outcome] += 1
-    rows = [SupervisionRow(item, *counts[item.pk]) for item in latest.values()]
-    return SupervisionSummary(rows, [themes[key] for key in sorted(themes)], outcomes)
-
-
-# Action plans ------------------------------------------------------------------------------
-
-@dataclass
-class ActionPlanSummary:
-    """Action plans by status, those overdue, and evaluations by goal reached."""
-
-    by_status: dict[str, int]
-    overdue: list[Handleplan]
-    evaluations: dict[str, int]
-    per_barnehage: list[dict]
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-
-def action_plan_summary(kommune, *, barnehage_ids: Iterable[int] | None = None,
-                        filters: Filters = Filters(), today: date | None = None,
-                        plans=None) -> ActionPlanSummary:
-    """Two queries: the plans (with kindergarten) and their evaluations.
-
-    `plans` narrows the plans (pass `Handleplan.objects.visible_to(user)`).
-    """
-    today = today or timezone.localdate()
-    queryset = (plans if plans is not None else Handleplan.objects).filter(
-        barnehage__kommune=kommune)
-    if barnehage_ids is not None:
-        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
-    if filters.nettverk:
-        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
-    if filters.pulje:
-        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
-    queryset = queryset.select_related("barnehage", "avdeling").prefetch_related(
-        Prefetch("evalueringer", queryset=Evaluering.objects.only(
-            "id", "handleplan_id", "goal_reached", "held_on"))
-    ).order_by("barnehage__name", "deadline", "pk")
-    by_status = dict.fromkeys(PlanStatus.values, 0)
-    evaluations = dict.fromkeys(GoalReached.values, 0)
-    overdue = []
-    per_barnehage: dict[int, dict] = {}
-    for plan in queryset:
-        by_status[plan.status] += 1
-        entry = per_barnehage.setdefault(plan.barnehage_id, {
-            "barnehage": plan.barnehage, "total": 0, "live": 0, "finished": 0, "overdue": 0})
-        entry["total"] += 1
-        entry["live"] += plan.status in LIVE_STATUSES
-        entry["finished"] += plan.status in FINISHED_STATUSES
-        if plan.is_overdue(today):
-            overdue.append(plan)
-            entry["overdue"] += 1
-        for evaluering in plan.evalueringer.all():
-            evaluations[evaluering.goal_reached] += 1
-    return ActionPlanSummary(by_status, overdue, evaluations, list(per_barnehage.values()))
-
-
-# Focus areas -------------------------------------------------------------------------------
-
-@dataclass
-class FocusRow:
-    """A focus area chosen by kindergartens in a year, with how far its measures are."""
-
-    fokusomrade: Fokusomrade
-    barnehager: list[str]
-    measures: dict[str, int]
-
-
-def focus_summary(kommune, year: int, *, barnehage_ids: Iterable[int] | None = None,
-                  filters: Filters = Filters()) -> list[FocusRow]:
-    """Focus areas kindergartens chose for `year`: two queries (choices, measures)."""
-    queryset = BarnehageFokus.objects.filter(barnehage__kommune=kommune, year=year)
-    if barnehage_ids is not None:
-        queryset = queryset.filter(barnehage_id__in=list(barnehage_ids))
-    if filters.nettverk:
-        queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
-    if filters.pulje:
-        queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
-    queryset = queryset.select_related("barnehage", "fokusomrade__plan").prefetch_related(
-        Prefetch("fokusomrade__tiltak", queryset=Tiltak.objects.only(
-            "id", "fokusomrade_id", "status"))
-    ).order_by("fokusomrade__plan__title", "fokusomrade__order", "barnehage__name")
-    rows: dict[int, FocusRow] = {}
-    for choice in queryset:
-        area = choice.fokusomrade
-        if area.pk not in rows:
-            measures = dict.fromkeys(TiltakStatus.values, 0)
-            for tiltak in area.tiltak.all():
-                measures[tiltak.status] += 1
-            rows[area.pk] = FocusRow(area, [], measures)
-        rows[area.pk].barnehager.append(choice.barnehage.name)
-    return list(rows.values())
+        barnehager = barnehager.filter(pulje_id=filters.pulje)
+    return barnehager

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401 - patterns are added as the app's views land
+from django.urls import path
 
 from rapporter.dashboards import views as dashboard_views
 from rapporter.reports import views as report_views

@@ -6,6 +6,7 @@ import os
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
+from pytest_django.plugin import blocking_manager_key
 
 from tests.reference_data import load_reference_data
 from tests.world import World, build_world
@@ -27,8 +28,6 @@ def pytest_runtest_teardown(item, nextitem):
     result = yield
     # With no next test the session's teardown has already dropped the test database.
     if nextitem is not None and _is_transactional(item):
-        from pytest_django.plugin import blocking_manager_key
-
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()
     return result

@@ -8,6 +8,8 @@ hang their own objects on.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from barnehager.models import (
     AgeGroup,
     Avdeling,
@@ -75,7 +77,7 @@ def _people(kommune: Kommune, barnehage: Barnehage, prefix: str) -> dict[str, Us
             barnehage=barnehage if role in (Role.LEADER, Role.OBSERVER) else None,
         )
         users[role] = user
-    today = date.today()
+    today = timezone.localdate()
     for instrument in Instrument.objects.all():
         Sertifisering.objects.create(user=users[Role.OBSERVER], instrument=instrument,
                                      certified_on=today - timedelta(days=30),

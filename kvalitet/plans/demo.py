@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from barnehager.demo import ADMIN_GROUP
 from barnehager.models import Barnehage, Kommune
@@ -278,7 +279,7 @@ CHOICES = (
 
 
 def seed(stdout, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or timezone.localdate()
     _grant_admin_group()
     for spec in PLANS:
         kommune = Kommune.objects.get(slug=spec.kommune_slug)

@@ -1,11 +1,16 @@
 """Forms for editing the quality framework and for a kindergarten's choice of focus."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.models import Kommune
+from barnehager.privacy import NO_CHILD_NAMES
+from barnehager.widgets import DateInput
 from kvalitet.models import (
-    NO_NAMES,
     BarnehageFokus,
     Fokusomrade,
     Kvalitetsplan,
@@ -18,13 +23,6 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class KvalitetsplanForm(forms.ModelForm):
     """A plan's own fields; the municipality is chosen only when the plan is new."""
 
@@ -35,7 +33,7 @@ class KvalitetsplanForm(forms.ModelForm):
         widgets = {"vision": TEXTAREA, "main_goal": TEXTAREA, "foundation": TEXTAREA,
                    "adopted_on": DateInput(), "evaluation_due": DateInput()}
 
-    def __init__(self, *args, kommuner=None, **kwargs):
+    def __init__(self, *args: Any, kommuner=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["kommune"]
@@ -97,7 +95,7 @@ class FokusChoiceForm(forms.Form):
 
     chosen = forms.BooleanField(label=_("We work on this focus area"), required=False)
     sub_goal = forms.CharField(label=_("Our sub-goal"), required=False, widget=TEXTAREA,
-                               help_text=NO_NAMES)
+                               help_text=NO_CHILD_NAMES)
     anchored_in = forms.CharField(
         label=_("Anchored in"), required=False, max_length=200,
         help_text=BarnehageFokus._meta.get_field("anchored_in").help_text,
@@ -107,7 +105,7 @@ class FokusChoiceForm(forms.Form):
         help_text=BarnehageFokus._meta.get_field("chosen_from").help_text,
     )
 
-    def __init__(self, *args, fokusomrade: Fokusomrade, **kwargs):
+    def __init__(self, *args: Any, fokusomrade: Fokusomrade, **kwargs: Any):
         self.fokusomrade = fokusomrade
         super().__init__(*args, **kwargs)
 
@@ -119,7 +117,7 @@ class FokusChoiceForm(forms.Form):
 
 
 class BaseFokusChoiceFormSet(forms.BaseFormSet):
-    def __init__(self, *args, fokusomrader, **kwargs):
+    def __init__(self, *args: Any, fokusomrader, **kwargs: Any) -> None:
         self.fokusomrader = list(fokusomrader)
         super().__init__(*args, **kwargs)
 

@@ -1,8 +1,16 @@
-"""Reads for the plan pages and the home section, each a fixed number of queries."""
+"""Reads for the plan pages and the home section, and the focus-area figures of the
+dashboards and the reports, each a fixed number of queries.
+
+A focus area's progress is the share of its measures that are done (`MeasureProgress`);
+a focus area without measures has no progress (None, shown as "–"), not 0 %: 0 % would
+claim that measures exist and none is done.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
@@ -11,12 +19,14 @@ from django.db.models import (
     IntegerField,
     Prefetch,
     Q,
+    QuerySet,
     Value,
     When,
     prefetch_related_objects,
 )
+from django.utils import timezone
 
-from barnehager.access import ROLE_LEADER, scope_of
+from barnehager.access import ROLE_LEADER, AnyUser, scope_of
 from barnehager.models import Barnehage
 from kvalitet.models import (
     BarnehageFokus,
@@ -24,6 +34,7 @@ from kvalitet.models import (
     Kvalitetsplan,
     RoleLevel,
     Tegn,
+    Tiltak,
     TiltakStatus,
 )
 
@@ -41,7 +52,7 @@ def plan_years(plan: Kvalitetsplan, today: date) -> list[int]:
     return list(range(plan.start_year, (plan.end_year or max(today.year, plan.start_year)) + 1))
 
 
-def prefetch_plan_page(plans, year: int) -> None:
+def prefetch_plan_page(plans: Iterable[Kvalitetsplan], year: int) -> None:
     """Loads everything the plan page shows, one query per kind of row, whatever the size."""
     prefetch_related_objects(
         plans,
@@ -56,25 +67,127 @@ def prefetch_plan_page(plans, year: int) -> None:
     )
 
 
-def annotate_fokusomrade(fokusomrade: Fokusomrade) -> Fokusomrade:
-    """Adds the measures' progress and the signs grouped by role level (in the levels' order)."""
-    measures = list(fokusomrade.tiltak.all())
-    fokusomrade.measure_count = len(measures)
-    fokusomrade.done_count = sum(1 for tiltak in measures if tiltak.status == TiltakStatus.DONE)
-    fokusomrade.under_way_count = sum(
-        1 for tiltak in measures if tiltak.status == TiltakStatus.UNDER_WAY)
-    fokusomrade.progress_percent = (
-        round(100 * fokusomrade.done_count / fokusomrade.measure_count)
-        if fokusomrade.measure_count else 0)
+@dataclass(frozen=True)
+class MeasureProgress:
+    """How far a focus area's measures have come."""
+
+    total: int
+    done: int
+    under_way: int
+    not_started: int
+
+    @property
+    def share(self) -> float | None:
+        """Done measures over all measures; None without measures (not 0: nothing to do
+        is not the same as nothing done)."""
+        return self.done / self.total if self.total else None
+
+    @property
+    def percent(self) -> int | None:
+        """`share` as a whole percentage, rounded as every page and report prints it."""
+        return None if self.share is None else round(100 * self.share)
+
+
+def measure_progress(measures: Iterable[Tiltak]) -> MeasureProgress:
+    counts = Counter(tiltak.status for tiltak in measures)
+    return MeasureProgress(total=sum(counts.values()), done=counts[TiltakStatus.DONE],
+                           under_way=counts[TiltakStatus.UNDER_WAY],
+                           not_started=counts[TiltakStatus.NOT_STARTED])
+
+
+@dataclass(frozen=True)
+class FocusAreaPage:
+    """A focus area on the plan page: its measures' progress and its signs grouped by role
+    level (in the levels' order)."""
+
+    fokusomrade: Fokusomrade
+    progress: MeasureProgress
+    signs_by_level: list[tuple[str, list[Tegn]]]
+
+
+def focus_area_page(fokusomrade: Fokusomrade) -> FocusAreaPage:
+    """From a focus area with its measures and signs prefetched."""
     grouped: dict[str, list[Tegn]] = defaultdict(list)
     for tegn in fokusomrade.tegn.all():
         grouped[tegn.role_level].append(tegn)
-    fokusomrade.signs_by_level = [(level.label, grouped[level.value])
-                                  for level in RoleLevel if grouped[level.value]]
-    return fokusomrade
+    return FocusAreaPage(fokusomrade, measure_progress(fokusomrade.tiltak.all()),
+                         [(str(level.label), grouped[level.value])
+                          for level in RoleLevel if grouped[level.value]])
 
 
-def signs_in_level_order(fokusomrade: Fokusomrade):
+@dataclass(frozen=True)
+class FocusAreaFigures:
+    """A focus area with its measures (in order), their progress, and the names of the
+    kindergartens that chose it for the year asked about."""
+
+    fokusomrade: Fokusomrade
+    measures: tuple[Tiltak, ...]
+    progress: MeasureProgress
+    chosen_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """A quality plan with its focus areas; `covers_year` is False for a plan shown because
+    no plan covers the year (the latest that ended before it)."""
+
+    plan: Kvalitetsplan
+    covers_year: bool
+    areas: tuple[FocusAreaFigures, ...]
+
+    @property
+    def has_measures(self) -> bool:
+        return any(area.measures for area in self.areas)
+
+
+def _area_figures(area: Fokusomrade, choices: Iterable[BarnehageFokus]) -> FocusAreaFigures:
+    measures = tuple(area.tiltak.all())
+    return FocusAreaFigures(area, measures, measure_progress(measures),
+                            tuple(choice.barnehage.name for choice in choices))
+
+
+def _year_choices(year: int,
+                  barnehager: Iterable[Barnehage] | None) -> QuerySet[BarnehageFokus]:
+    choices = BarnehageFokus.objects.filter(year=year).select_related("barnehage").order_by(
+        "barnehage__name")
+    return choices if barnehager is None else choices.filter(barnehage__in=barnehager)
+
+
+def plan_figures(kommune_id: int, year: int,
+                 barnehager: Iterable[Barnehage] | None = None) -> list[PlanFigures]:
+    """The plans covering the year, else the latest plan that ended before it; each focus
+    area with its measures' progress and the kindergartens (of `barnehager`, when given)
+    that chose it for the year. Five queries."""
+    started = Kvalitetsplan.objects.filter(kommune_id=kommune_id, start_year__lte=year)
+    covering = started.filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    queryset = covering if covering.exists() else started.order_by("-end_year")[:1]
+    plans = Kvalitetsplan.objects.filter(pk__in=queryset.values("pk")).prefetch_related(
+        "prinsipper",
+        Prefetch("fokusomrader__tiltak", queryset=Tiltak.objects.order_by("order", "pk")),
+        Prefetch("fokusomrader__valgt_av", queryset=_year_choices(year, barnehager),
+                 to_attr="year_choices"),
+    ).order_by("-start_year", "title")
+    return [PlanFigures(plan, plan.covers(year),
+                        tuple(_area_figures(area, area.year_choices)
+                              for area in plan.fokusomrader.all()))
+            for plan in plans]
+
+
+def chosen_focus_areas(choices: QuerySet[BarnehageFokus]) -> list[FocusAreaFigures]:
+    """The focus areas of `choices` (kindergartens' choices, already narrowed to a year and
+    a set of kindergartens), each once, by plan and order: two queries."""
+    rows = choices.select_related("barnehage", "fokusomrade__plan").prefetch_related(
+        Prefetch("fokusomrade__tiltak", queryset=Tiltak.objects.order_by("order", "pk"))
+    ).order_by("fokusomrade__plan__title", "fokusomrade__order", "barnehage__name")
+    by_area: dict[int, list[BarnehageFokus]] = defaultdict(list)
+    areas: dict[int, Fokusomrade] = {}
+    for choice in rows:
+        areas[choice.fokusomrade_id] = choice.fokusomrade
+        by_area[choice.fokusomrade_id].append(choice)
+    return [_area_figures(area, by_area[pk]) for pk, area in areas.items()]
+
+
+def signs_in_level_order(fokusomrade: Fokusomrade) -> QuerySet[Tegn]:
     """The focus area's signs, grouped by role level in the levels' own order."""
     if fokusomrade.pk is None:
         return Tegn.objects.none()
@@ -84,7 +197,7 @@ def signs_in_level_order(fokusomrade: Fokusomrade):
     return fokusomrade.tegn.order_by(level_order, "order", "pk")
 
 
-def plans_for_list(user):
+def plans_for_list(user: AnyUser) -> QuerySet[Kvalitetsplan]:
     return (Kvalitetsplan.objects.visible_to(user).select_related("kommune")
             .annotate(fokus_count=Count("fokusomrader", distinct=True),
                       measure_count=Count("fokusomrader__tiltak", distinct=True),
@@ -93,7 +206,7 @@ def plans_for_list(user):
             .order_by("kommune__name", "-start_year", "title"))
 
 
-def focus_year(plans, today: date) -> int | None:
+def focus_year(plans: Iterable[Kvalitetsplan], today: date) -> int | None:
     """The year a kindergarten chooses for by default: this year if a plan covers it, else
     the last year of the most recent plan that has ended (None without any plan)."""
     plans = list(plans)
@@ -107,20 +220,20 @@ def focus_year(plans, today: date) -> int | None:
     return min(future) if future else None
 
 
-def plans_covering(kommune_id: int, year: int):
+def plans_covering(kommune_id: int, year: int) -> QuerySet[Kvalitetsplan]:
     return Kvalitetsplan.objects.filter(kommune_id=kommune_id, start_year__lte=year).filter(
         Q(end_year__isnull=True) | Q(end_year__gte=year))
 
 
-def fokusomrader_for_choice(kommune_id: int, year: int):
+def fokusomrader_for_choice(kommune_id: int, year: int) -> QuerySet[Fokusomrade]:
     return (Fokusomrade.objects.filter(plan__in=plans_covering(kommune_id, year))
             .select_related("plan").order_by("plan__title", "order", "pk"))
 
 
-def home_summary(user, today: date | None = None) -> dict:
+def home_summary(user: AnyUser, today: date | None = None) -> dict:
     """The quality-plan section of the home page: each municipality's current plans with
     their focus areas, and the focus a leader's kindergarten chose."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     scope = scope_of(user)
     plans = list(
         Kvalitetsplan.objects.visible_to(user).select_related("kommune")

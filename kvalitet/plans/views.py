@@ -1,20 +1,20 @@
 """Pages of the municipal quality framework: read by everyone in the municipality,
 edited by consultants and admins; leaders choose their kindergarten's focus."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from barnehager.access import ROLE_LEADER, scope_of
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Barnehage, Kommune
 from kvalitet.access import FOCUS_CHOOSERS, PLAN_EDITORS, PLAN_READERS, editable_kommune_ids
 from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak, TiltakStatus
@@ -30,14 +30,14 @@ from kvalitet.plans.forms import (
 )
 
 
-def _year_param(request, default: int) -> int:
+def _year_param(request: AuthenticatedHttpRequest, default: int) -> int:
     try:
         return int(request.GET.get("year", default))
     except ValueError:
         return default
 
 
-def _editable_plan(request, pk: int) -> Kvalitetsplan:
+def _editable_plan(request: AuthenticatedHttpRequest, pk: int) -> Kvalitetsplan:
     """A plan of the user's municipality (404 otherwise) that she may edit (403 otherwise)."""
     plan = get_object_or_404(Kvalitetsplan.objects.visible_to(request.user)
                              .select_related("kommune"), pk=pk)
@@ -47,7 +47,7 @@ def _editable_plan(request, pk: int) -> Kvalitetsplan:
 
 
 @role_required(*PLAN_READERS)
-def plan_list(request):
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = selectors.plans_for_list(request.user)
     return render(request, "kvalitet/plan_list.html", {
         "plans": plans,
@@ -56,14 +56,14 @@ def plan_list(request):
 
 
 @role_required(*PLAN_READERS)
-def plan_detail(request, pk: int):
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plan = get_object_or_404(Kvalitetsplan.objects.visible_to(user).select_related("kommune"),
                              pk=pk)
-    today = date.today()
+    today = timezone.localdate()
     year = selectors.year_in_plan(plan, _year_param(request, today.year))
     selectors.prefetch_plan_page([plan], year)
-    fokusomrader = [selectors.annotate_fokusomrade(fokus) for fokus in plan.fokusomrader.all()]
+    fokusomrader = [selectors.focus_area_page(fokus) for fokus in plan.fokusomrader.all()]
     scope = scope_of(user)
     led = [] if not scope.has_role(ROLE_LEADER) else list(
         Barnehage.objects.filter(pk__in=scope.barnehage_ids(ROLE_LEADER),
@@ -81,7 +81,7 @@ def plan_detail(request, pk: int):
 
 @require_POST
 @role_required(*PLAN_EDITORS)
-def tiltak_status(request, pk: int):
+def tiltak_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Records how far a measure has come; htmx gets the focus area's measures back."""
     tiltak = get_object_or_404(Tiltak.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("kvalitet.edit_plan", tiltak):
@@ -93,7 +93,8 @@ def tiltak_status(request, pk: int):
     fokusomrade = Fokusomrade.objects.prefetch_related("tiltak").get(pk=tiltak.fokusomrade_id)
     if request.htmx:
         return render(request, "kvalitet/plan_detail.html#fokus-measures", {
-            "fokus": selectors.annotate_fokusomrade(fokusomrade), "can_edit": True,
+            "fokus": fokusomrade, "area": selectors.focus_area_page(fokusomrade),
+            "can_edit": True,
             "statuses": TiltakStatus.choices,
         })
     messages.success(request, _("The measure's status was saved."))
@@ -102,7 +103,7 @@ def tiltak_status(request, pk: int):
 
 
 @role_required(*PLAN_EDITORS)
-def plan_create(request):
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = editable_kommune_ids(request.user)
     kommuner = Kommune.objects.all() if ids is None else Kommune.objects.filter(pk__in=ids)
     form = KvalitetsplanForm(request.POST or None, kommuner=kommuner)
@@ -114,7 +115,7 @@ def plan_create(request):
 
 
 @role_required(*PLAN_EDITORS)
-def plan_edit(request, pk: int):
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = KvalitetsplanForm(request.POST or None, instance=plan)
     principles = PrinsippFormSet(request.POST or None, instance=plan, prefix="prinsipper")
@@ -128,7 +129,8 @@ def plan_edit(request, pk: int):
                   {"form": form, "principles": principles, "plan": plan})
 
 
-def _fokusomrade_form(request, plan: Kvalitetsplan, fokusomrade: Fokusomrade):
+def _fokusomrade_form(request: AuthenticatedHttpRequest, plan: Kvalitetsplan,
+                      fokusomrade: Fokusomrade):
     data = request.POST or None
     form = FokusomradeForm(data, instance=fokusomrade)
     measures = TiltakFormSet(data, instance=fokusomrade, prefix="tiltak")
@@ -151,14 +153,14 @@ def _fokusomrade_form(request, plan: Kvalitetsplan, fokusomrade: Fokusomrade):
 
 
 @role_required(*PLAN_EDITORS)
-def fokusomrade_create(request, plan_pk: int):
+def fokusomrade_create(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
     plan = _editable_plan(request, plan_pk)
     next_order = max((fokus.order for fokus in plan.fokusomrader.all()), default=0) + 1
     return _fokusomrade_form(request, plan, Fokusomrade(plan=plan, order=next_order))
 
 
 @role_required(*PLAN_EDITORS)
-def fokusomrade_edit(request, pk: int):
+def fokusomrade_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fokusomrade = get_object_or_404(
         Fokusomrade.objects.visible_to(request.user).select_related("plan__kommune"), pk=pk)
     plan = _editable_plan(request, fokusomrade.plan_id)
@@ -166,7 +168,7 @@ def fokusomrade_edit(request, pk: int):
 
 
 @role_required(*PLAN_EDITORS)
-def fokusomrade_delete(request, pk: int):
+def fokusomrade_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fokusomrade = get_object_or_404(
         Fokusomrade.objects.visible_to(request.user).select_related("plan__kommune"), pk=pk)
     plan = _editable_plan(request, fokusomrade.plan_id)
@@ -180,14 +182,14 @@ def fokusomrade_delete(request, pk: int):
 
 
 @role_required(*FOCUS_CHOOSERS)
-def barnehage_fokus(request, pk: int):
+def barnehage_fokus(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A kindergarten's choice of focus areas for a year, each with its own sub-goal."""
     user = request.user
     barnehage = get_object_or_404(Barnehage.objects.visible_to(user).select_related("kommune"),
                                   pk=pk)
     if not user.has_perm("kvalitet.choose_focus", barnehage):
         raise PermissionDenied
-    today = date.today()
+    today = timezone.localdate()
     plans = list(Kvalitetsplan.objects.filter(kommune_id=barnehage.kommune_id))
     years = sorted({year for plan in plans for year in selectors.plan_years(plan, today)})
     default_year = selectors.focus_year(plans, today)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.models import Avdeling, Barnehage
+from barnehager.privacy import NO_CHILD_NAMES
+from barnehager.widgets import DateInput
 from observasjoner.models import Dimensjon, Maanedsplan, Observasjon, Praksisfortelling
-
-NO_NAMES = _("Never write a child's name.")
 
 
 class MonthField(forms.DateField):
@@ -25,7 +26,7 @@ class MonthField(forms.DateField):
 
 
 class DimensionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj) -> str:
         return f"{obj.domene.instrument.name}: {obj.code} {obj.name}"
 
 
@@ -45,7 +46,7 @@ class FeedbackForm(forms.ModelForm):
             "feedback_strengths": forms.Textarea(attrs={"rows": 4}),
             "feedback_development": forms.Textarea(attrs={"rows": 4}),
             "feedback_dimensions": forms.CheckboxSelectMultiple,
-            "feedback_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "feedback_meeting_on": DateInput(),
         }
         labels = {
             "feedback_strengths": _("Strengths"),
@@ -60,7 +61,7 @@ class FeedbackForm(forms.ModelForm):
             "feedback_development": _("How to work on them. Never write a child's name."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["feedback_dimensions"]
         field.queryset = Dimensjon.objects.filter(
@@ -76,7 +77,7 @@ class FeedbackForm(forms.ModelForm):
 
 
 class StoryForm(forms.ModelForm):
-    month = MonthField(label=_("Month"), initial=lambda: date.today().replace(day=1))
+    month = MonthField(label=_("Month"), initial=lambda: timezone.localdate().replace(day=1))
     dimensjon = DimensionChoiceField(queryset=Dimensjon.objects.none(), label=_("Dimension"))
 
     class Meta:
@@ -84,12 +85,12 @@ class StoryForm(forms.ModelForm):
         fields = ["barnehage", "avdeling", "dimensjon", "month", "title", "story"]
         widgets = {"story": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
-            "title": NO_NAMES,
+            "title": NO_CHILD_NAMES,
             "story": _("A short situation that shows the month's dimension in practice. "
                        "Never write a child's name."),
         }
 
-    def __init__(self, *args, barnehager, **kwargs):
+    def __init__(self, *args: Any, barnehager, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["barnehage"].queryset = barnehager
         if len(barnehager) == 1:
@@ -112,9 +113,10 @@ class MonthlyPlanForm(forms.Form):
 
     month = MonthField(label=_("Month"))
     dimensjon = DimensionChoiceField(queryset=Dimensjon.objects.none(), label=_("Dimension"))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=NO_NAMES)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+                           help_text=NO_CHILD_NAMES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dimensjon"].queryset = dimension_choices()
 

@@ -8,11 +8,13 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Barnehage
 from observasjoner.feedback.forms import FeedbackForm, MonthlyPlanForm, StoryForm
 from observasjoner.models import Maanedsplan, Observasjon, Praksisfortelling
@@ -22,7 +24,7 @@ STAFF_ROLES = (ROLE_LEADER, ROLE_OBSERVER, *MUNICIPAL_ROLES)
 
 
 @role_required(ROLE_OBSERVER)
-def feedback(request, pk: int):
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The observer writes the department's feedback once she has submitted."""
     observasjon = get_object_or_404(
         Observasjon.objects.assigned_to(request.user).select_related(
@@ -43,7 +45,7 @@ def feedback(request, pk: int):
 
 
 @role_required(ROLE_LEADER, *MUNICIPAL_ROLES)
-def result_list(request):
+def result_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Submitted observations with their domain scores: a leader's own departments, a
     consultant's municipality."""
     observations = services.with_everything(
@@ -61,7 +63,7 @@ def _story_barnehager(user):
 
 
 @role_required(*STAFF_ROLES)
-def story_list(request):
+def story_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     stories = (Praksisfortelling.objects.visible_to(request.user)
                .select_related("barnehage", "avdeling", "dimensjon__domene__instrument",
                                "author"))
@@ -73,7 +75,7 @@ def story_list(request):
         stories = stories.filter(barnehage_id=int(chosen))
     own = Barnehage.objects.visible_to(request.user).filter(
         pk__in=request.user.memberships.values("barnehage_id")).order_by("name")
-    today = date.today().replace(day=1)
+    today = timezone.localdate().replace(day=1)
     focus = {plan.barnehage_id: plan for plan in Maanedsplan.objects.visible_to(request.user)
              .filter(barnehage__in=own, month=today).select_related("dimensjon")}
     return render(request, "observasjoner/stories/story_list.html", {
@@ -86,7 +88,7 @@ def story_list(request):
 
 
 @role_required(*STAFF_ROLES)
-def story_create(request):
+def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     barnehager = _story_barnehager(request.user)
     if not barnehager:
         raise PermissionDenied
@@ -94,7 +96,7 @@ def story_create(request):
     initial = {}
     if len(barnehager) == 1:
         plan = Maanedsplan.objects.filter(barnehage=barnehager[0],
-                                          month=date.today().replace(day=1)).first()
+                                          month=timezone.localdate().replace(day=1)).first()
         if plan:
             initial["dimensjon"] = plan.dimensjon_id
     form = StoryForm(request.POST or None, barnehager=queryset, initial=initial)
@@ -108,7 +110,7 @@ def story_create(request):
 
 
 @role_required(*STAFF_ROLES)
-def story_detail(request, pk: int):
+def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(
         Praksisfortelling.objects.visible_to(request.user).select_related(
             "barnehage", "avdeling", "dimensjon__domene__instrument", "author"), pk=pk)
@@ -116,18 +118,18 @@ def story_detail(request, pk: int):
 
 
 @role_required(*STAFF_ROLES)
-def monthly_plan(request, barnehage_pk: int):
+def monthly_plan(request: AuthenticatedHttpRequest, barnehage_pk: int) -> HttpResponse:
     """Which dimension each month of a year focuses on; her own kindergarten's leader edits
     it (access decides), the others read it."""
     barnehage = get_object_or_404(Barnehage.objects.visible_to(request.user), pk=barnehage_pk)
     can_edit = request.user.has_perm("observasjoner.plan_month", barnehage)
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else (
-        date.today().year)
+        timezone.localdate().year)
     form = None
     if can_edit:
         form = MonthlyPlanForm(request.POST or None,
-                               initial={"month": date.today().replace(day=1)})
+                               initial={"month": timezone.localdate().replace(day=1)})
         if request.method == "POST" and form.is_valid():
             plan = form.save(barnehage)
             messages.success(request, _("The plan for %(month)s is saved.")
@@ -148,5 +150,5 @@ def monthly_plan(request, barnehage_pk: int):
                "stories": story_counts.get(number, 0)} for number in range(1, 13)]
     return render(request, "observasjoner/stories/monthly_plan.html", {
         "barnehage": barnehage, "months": months, "year": year, "form": form,
-        "can_edit": can_edit, "this_month": date.today().replace(day=1),
+        "can_edit": can_edit, "this_month": timezone.localdate().replace(day=1),
     })

@@ -9,30 +9,39 @@ row; a conflict 409 with the server's value; a submitted observation 423.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from barnehager.access import ROLE_OBSERVER, scope_of
+from barnehager.decorators import AuthenticatedHttpRequest
 from observasjoner.models import Observasjon
 from observasjoner.recording import services
 
 
-def error(status: int, code: str, reason: str, **extra) -> JsonResponse:
+def error(status: int, code: str, reason: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": code, "reason": reason, **extra}, status=status)
 
 
-def observer_endpoint(view):
+class ObserverRequest(AuthenticatedHttpRequest):
+    """What `observer_endpoint` hands its view: the parsed JSON body as well."""
+
+    payload: dict[str, Any]
+
+
+def observer_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The assigned observer only: 401, 403 and 404 answered as JSON, and the services'
     refusals turned into their status."""
 
     @wraps(view)
     @never_cache
-    def wrapper(request, pk: int, *args, **kwargs):
+    def wrapper(request: ObserverRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
             return error(401, "login_required", _("Your session has ended: log in again. "
@@ -99,13 +108,13 @@ def _saved(saved: services.Saved, body: dict) -> JsonResponse:
 
 @require_GET
 @observer_endpoint
-def observation_state(request, observasjon):
+def observation_state(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     return JsonResponse(state_json(services.reload(observasjon)))
 
 
 @require_POST
 @observer_endpoint
-def save_cycle(request, observasjon):
+def save_cycle(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     saved = services.save_cycle(observasjon, services.CycleInput.parse(request.payload))
     return _saved(saved, {"cycle": services.cycle_json(saved.obj),
                           "summary": _summary(observasjon)})
@@ -113,7 +122,7 @@ def save_cycle(request, observasjon):
 
 @require_POST
 @observer_endpoint
-def save_score(request, observasjon):
+def save_score(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     saved = services.save_score(observasjon, services.ScoreInput.parse(request.payload))
     skaar = saved.obj
     return _saved(saved, {"score": services.score_json(skaar, skaar.syklus, skaar.dimensjon),
@@ -122,7 +131,7 @@ def save_score(request, observasjon):
 
 @require_POST
 @observer_endpoint
-def save_observation(request, observasjon):
+def save_observation(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     saved = services.save_observation_details(observasjon, request.payload)
     return _saved(saved, {"observation": observation_json(saved.obj),
                           "summary": _summary(observasjon)})
@@ -130,7 +139,7 @@ def save_observation(request, observasjon):
 
 @require_POST
 @observer_endpoint
-def submit(request, observasjon):
+def submit(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     submitted = services.submit(observasjon)
     return JsonResponse({
         "status": "already_submitted" if submitted.already else "submitted",

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from barnehager.access import AnyUser
 from observasjoner import scoring
 from observasjoner.models import (
     Activity,
@@ -44,7 +45,7 @@ class RecordingRefused(Exception):
 
     status = 400
 
-    def __init__(self, reason: str, message: str, **extra):
+    def __init__(self, reason: str, message: str, **extra: object) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
@@ -73,7 +74,7 @@ def locked_error() -> Locked:
 
 # Loading ---------------------------------------------------------------------------------
 
-def with_everything(queryset):
+def with_everything(queryset: QuerySet[Observasjon]) -> QuerySet[Observasjon]:
     """Observations with what the scoring module and the pages need, in a fixed number of
     queries."""
     return queryset.select_related(
@@ -101,14 +102,14 @@ def _lock(observasjon: Observasjon) -> Observasjon:
     return locked
 
 
-def _check_round(observasjon: Observasjon):
+def _check_round(observasjon: Observasjon) -> None:
     """Scores are taken only while the round is active (a closed round takes no more)."""
     if observasjon.runde.status != Observasjonsrunde.Status.ACTIVE:
         raise Locked("round_not_active", _("The observation round is not active: it takes "
                                            "no scores now."))
 
 
-def _begin(observasjon: Observasjon, when: datetime | None = None):
+def _begin(observasjon: Observasjon, when: datetime | None = None) -> None:
     """The first cycle or score puts a planned observation in progress."""
     if observasjon.status != Observasjon.Status.PLANNED and observasjon.observed_on:
         return
@@ -120,14 +121,14 @@ def _begin(observasjon: Observasjon, when: datetime | None = None):
 
 # Input -----------------------------------------------------------------------------------
 
-def _uuid(value, name: str) -> uuid.UUID:
+def _uuid(value: object, name: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):
         raise Invalid("invalid", _("%(field)s is not a valid id.") % {"field": name}) from None
 
 
-def parse_count(value, name: str, *, low: int = 0, high: int = 999) -> int | None:
+def parse_count(value: object, name: str, *, low: int = 0, high: int = 999) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -143,7 +144,7 @@ def parse_count(value, name: str, *, low: int = 0, high: int = 999) -> int | Non
     return number
 
 
-def _moment(value, name: str) -> datetime | None:
+def _moment(value: object, name: str) -> datetime | None:
     if value in (None, ""):
         return None
     try:
@@ -529,7 +530,7 @@ class AgreementRow:
     agreement: scoring.Agreement
 
 
-def partner_of(observasjon: Observasjon, user) -> Observasjon | None:
+def partner_of(observasjon: Observasjon, user: AnyUser) -> Observasjon | None:
     """The other coding of a double-coded observation, when both are submitted and the
     user may read it (access decides), loaded for scoring."""
     if observasjon.status not in (Observasjon.Status.SUBMITTED, Observasjon.Status.LOCKED):

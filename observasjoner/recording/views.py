@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from observasjoner import scoring
 from observasjoner.models import Activity, Observasjon
 from observasjoner.recording import services
@@ -45,7 +45,7 @@ OFFLINE_STATIC = [
 
 
 @role_required(ROLE_OBSERVER)
-def my_observations(request):
+def my_observations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The observer's own work list, planned, in progress and submitted."""
     observations = list(
         Observasjon.objects.assigned_to(request.user)
@@ -131,7 +131,7 @@ def _strings(runde) -> dict:
 
 @role_required(ROLE_OBSERVER)
 @never_cache
-def record(request, pk: int):
+def record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The cycle screen for touch: timer, every dimension's 1-7 buttons, notes, summary."""
     observasjon = get_object_or_404(
         services.with_everything(Observasjon.objects.assigned_to(request.user)), pk=pk)
@@ -163,7 +163,7 @@ def record(request, pk: int):
 
 
 @role_required(ROLE_LEADER, ROLE_OBSERVER, *MUNICIPAL_ROLES)
-def observation_detail(request, pk: int):
+def observation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An observation: results, the spread between cycles, feedback, and agreement with the
     other coding once both are submitted. What shows is for access to say."""
     observasjon = get_object_or_404(
@@ -220,7 +220,7 @@ def _page_pattern() -> str:
 
 
 @require_GET
-def service_worker(request):
+def service_worker(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service worker at the root scope: keeps the observer's pages and their static
     files so the cycle screen loads without a connection. Never caches the API."""
     config = {

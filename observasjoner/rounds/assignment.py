@@ -1,6 +1,6 @@
 """Planning observation rounds: which observer observes which department on which day.
 
-The rules (DESIGN.md section 3) are checked in one place, `AssignmentContext.problems`,
+The rules (docs/domain.md, Observers) are checked in one place, `AssignmentContext.problems`,
 for the proposed plan and for every change a consultant makes; a refused change names
 its reasons. The planner's preferences (even load, no two visits a day, travel inside the
 observer's own network) only rank the observers the rules allow.
@@ -237,7 +237,7 @@ def propose_plan(runde: Observasjonsrunde, today: date | None = None) -> Proposa
     """
     runde = Observasjonsrunde.objects.select_for_update().get(pk=runde.pk)
     context = AssignmentContext(runde)
-    today = today or date.today()
+    today = today or timezone.localdate()
     first = max(runde.start_date, today) if today <= runde.end_date else runde.start_date
     days = working_days(first, runde.end_date) or [runde.start_date]
     avdelinger = list(unplanned_departments(runde))
@@ -452,7 +452,7 @@ class Progress:
 def progress_of(observasjoner, today: date | None = None) -> Progress:
     """Planned (not yet due), in progress, done (submitted or locked), and overdue (not
     done and its day has passed). Works on a list already loaded."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     progress = Progress()
     for observasjon in observasjoner:
         progress.total += 1

@@ -1,4 +1,5 @@
-"""Exporting submitted observations with their results, as CSV or XLSX.
+"""Exporting submitted observations with their results, as CSV or XLSX (written by
+barnehager.downloads).
 
 One row per observation: where, when, who, which instrument, the number of valid cycles,
 each dimension's mean and each domain's score (columns named by their codes, two
@@ -7,12 +8,9 @@ decimals) and each domain's band. Every number comes from `scoring`.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-
 from django.db.models import Prefetch
 
+from barnehager import downloads
 from observasjoner import scoring
 from observasjoner.access import DONE_STATUSES
 from observasjoner.models import Instrument, Observasjon, Skaar, Syklus
@@ -20,17 +18,6 @@ from observasjoner.models import Instrument, Observasjon, Skaar, Syklus
 FIXED_COLUMNS = ["observation_id", "kommune", "runde", "barnehage", "avdeling", "date",
                  "observer", "observer_email", "instrument", "status", "second_coding_of",
                  "valid_cycles", "counts"]
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list]
-    score_columns: set[str]
 
 
 def instrument_specs() -> dict[int, scoring.InstrumentSpec]:
@@ -65,7 +52,8 @@ def observations_for_export(kommune, runde=None):
                       "avdeling__name", "pk"))
 
 
-def table(observasjoner) -> Table:
+def sheet(observasjoner) -> downloads.Sheet:
+    """The observations as a download; scores are written with two decimals."""
     specs = instrument_specs()
     dimensions, domains = score_columns(specs.values())
     header = [*FIXED_COLUMNS, *dimensions, *domains, *(f"{code} band" for code in domains)]
@@ -86,59 +74,12 @@ def table(observasjoner) -> Table:
         row.extend(result.domain_scores.get(code) for code in domains)
         row.extend(scoring.band(result.domain_scores.get(code), spec) for code in domains)
         rows.append(row)
-    return Table(header, rows, set(dimensions) | set(domains))
+    scored = set(dimensions) | set(domains)
+    return downloads.Sheet("Observations", header, rows, decimals={
+        index: 2 for index, name in enumerate(header) if name in scored})
 
 
-def _two_decimals(value) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def to_csv(data: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(data.header)
-    scored = [index for index, name in enumerate(data.header) if name in data.score_columns]
-    for row in data.rows:
-        writer.writerow([_two_decimals(value) if index in scored
-                         else ("" if value is None else value)
-                         for index, value in enumerate(row)])
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(data: Table) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Observations")
-    bold = Font(bold=True)
-    header = []
-    for name in data.header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    scored = {index for index, name in enumerate(data.header) if name in data.score_columns}
-    for row in data.rows:
-        cells = []
-        for index, value in enumerate(row):
-            if index in scored and value is not None:
-                cell = WriteOnlyCell(sheet, value=round(value, 2))
-                cell.number_format = "0.00"
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def export(kommune, fmt: str = "csv", runde=None) -> tuple[bytes, str, str]:
-    """The file's content, content type and file name."""
-    data = table(observations_for_export(kommune, runde))
-    content_type, extension = FORMATS[fmt]
-    content = to_xlsx(data) if fmt == "xlsx" else to_csv(data)
+def export(kommune, runde=None) -> tuple[downloads.Sheet, str]:
+    """The sheet of a municipality's (or one round's) observations and its file name stem."""
     suffix = f"-{runde.pk}" if runde is not None else ""
-    return content, content_type, f"observasjoner-{kommune.slug}{suffix}.{extension}"
+    return sheet(observations_for_export(kommune, runde)), f"observasjoner-{kommune.slug}{suffix}"

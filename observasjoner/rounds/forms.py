@@ -1,21 +1,19 @@
 """Forms for planning rounds, adjusting assignments, amending scores and importing files."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.models import Avdeling, Kommune, Pulje, User
+from barnehager.widgets import DateInput
 from observasjoner.models import Observasjonsrunde, Semester, Skaar
 
 SEMESTER_DATES = {Semester.SPRING: ((1, 6), (6, 20)), Semester.AUTUMN: ((8, 20), (12, 15))}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ObserverChoiceField(forms.ModelChoiceField):
@@ -38,8 +36,8 @@ class RundeForm(forms.ModelForm):
                    "puljer": forms.CheckboxSelectMultiple}
         help_texts = {"name": _("Left empty, the round is named after its semester.")}
 
-    def __init__(self, *args, kommuner, today: date | None = None, **kwargs):
-        today = today or date.today()
+    def __init__(self, *args: Any, kommuner, today: date | None = None, **kwargs: Any):
+        today = today or timezone.localdate()
         semester = Semester.SPRING if today.month < 7 else Semester.AUTUMN
         (start_month, start_day), (end_month, end_day) = SEMESTER_DATES[semester]
         kwargs.setdefault("initial", {}).update({
@@ -80,7 +78,7 @@ class AssignmentForm(forms.Form):
     observer = ObserverChoiceField(label=_("Observer"), queryset=User.objects.none())
     planned_date = forms.DateField(label=_("Date"), widget=DateInput())
 
-    def __init__(self, *args, observers, **kwargs):
+    def __init__(self, *args: Any, observers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["observer"].queryset = User.objects.filter(pk__in=[o.pk for o in observers])
 
@@ -90,7 +88,7 @@ class AddObservationForm(AssignmentForm):
 
     field_order = ["avdeling", "observer", "planned_date"]
 
-    def __init__(self, *args, avdelinger, **kwargs):
+    def __init__(self, *args: Any, avdelinger, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["avdeling"].queryset = avdelinger
 
@@ -98,7 +96,7 @@ class AddObservationForm(AssignmentForm):
 class SecondCodingForm(forms.Form):
     observer = ObserverChoiceField(label=_("Second observer"), queryset=User.objects.none())
 
-    def __init__(self, *args, observers, **kwargs):
+    def __init__(self, *args: Any, observers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["observer"].queryset = User.objects.filter(pk__in=[o.pk for o in observers])
 
@@ -117,7 +115,7 @@ class AmendmentForm(forms.Form):
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the score is corrected. Never write a child's name."))
 
-    def __init__(self, *args, observasjon, **kwargs):
+    def __init__(self, *args: Any, observasjon, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skaar"].queryset = (
             Skaar.objects.filter(syklus__observasjon=observasjon)
@@ -145,7 +143,7 @@ class ImportForm(forms.Form):
         help_text=_("One row per cycle: kommune, barnehage, avdeling, date, observer_email, "
                     "instrument, cycle and one column per dimension code."))
 
-    def __init__(self, *args, kommuner, **kwargs):
+    def __init__(self, *args: Any, kommuner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = kommuner
         if len(kommuner) == 1:

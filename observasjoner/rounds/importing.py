@@ -91,7 +91,7 @@ def import_observations(data: bytes | str, *, kommuner=None,
                         today: date | None = None) -> ImportResult:
     """Imports `data` (the CSV file's content) into `kommuner` (every municipality when
     None: the management command). Raises ImportFailed and writes nothing on any error."""
-    observations = _Parser(kommuner, today or date.today()).parse(data)
+    observations = _Parser(kommuner, today or timezone.localdate()).parse(data)
     return _write(observations)
 
 
@@ -262,7 +262,8 @@ class _Parser:
     def _date(self, value: str, problems: list[str]) -> date | None:
         for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
             try:
-                day = datetime.strptime(value, pattern).date()
+                # Only the calendar date is kept, so the parsed time has no zone to lose.
+                day = datetime.strptime(value, pattern).date()  # noqa: DTZ007
             except ValueError:
                 continue
             if day > self.today:

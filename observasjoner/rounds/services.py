@@ -1,8 +1,10 @@
-"""Amendments: the only way a submitted score changes (DESIGN.md section 3)."""
+"""Amendments: the only way a submitted score changes (docs/domain.md, Locked observations
+and amendments)."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from barnehager.models import User
 from observasjoner.access import DONE_STATUSES
 from observasjoner.models import Endring, Skaar
 
@@ -12,7 +14,7 @@ class AmendmentRefused(Exception):
 
 
 @transaction.atomic
-def amend_score(skaar: Skaar, new_value: int, reason: str, by) -> Endring:
+def amend_score(skaar: Skaar, new_value: int, reason: str, by: User) -> Endring:
     """Changes one score of a submitted or locked observation and records who changed it,
     when, from what and why. The caller checks the `observasjoner.amend` permission."""
     skaar = (Skaar.objects.select_for_update(of=("self",))

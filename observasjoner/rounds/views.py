@@ -9,19 +9,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from barnehager import downloads
 from barnehager.access import MUNICIPAL_ROLES, scope_of
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Kommune, Nettverk
 from barnehager.selectors import EXPIRY_WARNING_DAYS
 from observasjoner import reliability, scoring
@@ -65,12 +68,12 @@ def municipal_kommuner(user):
     return Kommune.objects.filter(pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
 
 
-def _plannable_round(request, pk: int) -> Observasjonsrunde:
+def _plannable_round(request: AuthenticatedHttpRequest, pk: int) -> Observasjonsrunde:
     return get_object_or_404(
         Observasjonsrunde.objects.plannable_by(request.user).select_related("kommune"), pk=pk)
 
 
-def _plannable_observation(request, pk: int) -> Observasjon:
+def _plannable_observation(request: AuthenticatedHttpRequest, pk: int) -> Observasjon:
     return get_object_or_404(
         Observasjon.objects.filter(runde__in=Observasjonsrunde.objects.plannable_by(
             request.user)).select_related("runde__kommune", "avdeling__barnehage", "observer",
@@ -80,8 +83,8 @@ def _plannable_observation(request, pk: int) -> Observasjon:
 # Rounds -----------------------------------------------------------------------------------
 
 @role_required(*MUNICIPAL_ROLES)
-def runde_list(request):
-    today = date.today()
+def runde_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     runder = (Observasjonsrunde.objects.plannable_by(request.user).select_related("kommune")
               .annotate(total=Count("observasjoner"),
                         done=Count("observasjoner",
@@ -94,7 +97,7 @@ def runde_list(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def runde_create(request):
+def runde_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommuner = list(municipal_kommuner(request.user))
     form = RundeForm(request.POST or None, kommuner=Kommune.objects.filter(
         pk__in=[kommune.pk for kommune in kommuner]))
@@ -110,7 +113,7 @@ def runde_create(request):
     return render(request, "observasjoner/rounds/runde_form.html", {"form": form})
 
 
-def _report_proposal(request, proposal: assignment.Proposal) -> None:
+def _report_proposal(request: AuthenticatedHttpRequest, proposal: assignment.Proposal) -> None:
     messages.success(request, _(
         "Proposed: %(planned)s observations and %(second)s second codings. Adjust the plan "
         "and publish it when it is ready.") % {"planned": len(proposal.planned),
@@ -128,12 +131,13 @@ def _report_proposal(request, proposal: assignment.Proposal) -> None:
 
 
 @role_required(*MUNICIPAL_ROLES)
-def runde_detail(request, pk: int):
+def runde_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_round(request, _plannable_round(request, pk))
 
 
-def _render_round(request, runde: Observasjonsrunde, add_form=None, status: int = 200):
-    today = date.today()
+def _render_round(request: AuthenticatedHttpRequest, runde: Observasjonsrunde,
+                  add_form: forms.Form | None = None, status: int = 200) -> HttpResponse:
+    today = timezone.localdate()
     context = AssignmentContext(runde)
     observasjoner = list(
         runde.observasjoner.select_related("avdeling__barnehage__nettverk", "observer",
@@ -220,7 +224,7 @@ def _observer_rows(context: AssignmentContext, observasjoner, today: date) -> li
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def runde_propose(request, pk: int):
+def runde_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runde = _plannable_round(request, pk)
     if runde.status == Observasjonsrunde.Status.CLOSED:
         messages.error(request, _("The round is closed."))
@@ -231,7 +235,7 @@ def runde_propose(request, pk: int):
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def runde_publish(request, pk: int):
+def runde_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runde = _plannable_round(request, pk)
     try:
         assignment.publish_round(runde)
@@ -245,7 +249,7 @@ def runde_publish(request, pk: int):
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def runde_close(request, pk: int):
+def runde_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runde = _plannable_round(request, pk)
     try:
         locked = assignment.close_round(runde, request.user)
@@ -261,7 +265,7 @@ def runde_close(request, pk: int):
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def runde_add(request, pk: int):
+def runde_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runde = _plannable_round(request, pk)
     context = AssignmentContext(runde)
     form = AddObservationForm(request.POST, avdelinger=assignment.departments_in_scope(runde),
@@ -284,7 +288,7 @@ def runde_add(request, pk: int):
 # One planned observation ------------------------------------------------------------------
 
 @role_required(*MUNICIPAL_ROLES)
-def observasjon_edit(request, pk: int):
+def observasjon_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     observasjon = _plannable_observation(request, pk)
     context = AssignmentContext(observasjon.runde)
     observers = context.observer_choices()
@@ -304,7 +308,9 @@ def observasjon_edit(request, pk: int):
     return _render_observation_edit(request, observasjon, context, form=form)
 
 
-def _render_observation_edit(request, observasjon, context, *, form=None, second_form=None):
+def _render_observation_edit(request: AuthenticatedHttpRequest, observasjon: Observasjon,
+                             context: AssignmentContext, *, form: forms.Form | None = None,
+                             second_form: forms.Form | None = None) -> HttpResponse:
     observers = context.observer_choices()
     day = observasjon.planned_date
     if form is not None and form.is_bound and form.is_valid():
@@ -336,7 +342,7 @@ def _render_observation_edit(request, observasjon, context, *, form=None, second
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def observasjon_second_coding(request, pk: int):
+def observasjon_second_coding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     observasjon = _plannable_observation(request, pk)
     context = AssignmentContext(observasjon.runde)
     form = SecondCodingForm(request.POST, observers=context.observer_choices())
@@ -356,7 +362,7 @@ def observasjon_second_coding(request, pk: int):
 
 @role_required(*MUNICIPAL_ROLES)
 @require_POST
-def observasjon_remove(request, pk: int):
+def observasjon_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     observasjon = _plannable_observation(request, pk)
     try:
         assignment.remove_observation(observasjon)
@@ -370,7 +376,7 @@ def observasjon_remove(request, pk: int):
 
 # Amendments -------------------------------------------------------------------------------
 
-def _observation_with_scores(request, pk: int) -> Observasjon:
+def _observation_with_scores(request: AuthenticatedHttpRequest, pk: int) -> Observasjon:
     return get_object_or_404(
         Observasjon.objects.filter(runde__in=Observasjonsrunde.objects.plannable_by(
             request.user))
@@ -383,7 +389,7 @@ def _observation_with_scores(request, pk: int) -> Observasjon:
 
 
 @role_required(*MUNICIPAL_ROLES)
-def observasjon_amend(request, pk: int):
+def observasjon_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A consultant corrects a score of a submitted observation, with a reason; every
     amendment is kept and shown with the observation."""
     observasjon = _observation_with_scores(request, pk)
@@ -431,7 +437,7 @@ def observasjon_amend(request, pk: int):
 # Reliability, import, export --------------------------------------------------------------
 
 @role_required(*MUNICIPAL_ROLES)
-def reliability_overview(request):
+def reliability_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommune_ids = list(municipal_kommuner(request.user).values_list("pk", flat=True))
     pairs = reliability.double_coded_pairs(kommune_ids)
     observers = reliability.observer_agreement(pairs)
@@ -457,7 +463,7 @@ def reliability_overview(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def import_view(request):
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommuner = municipal_kommuner(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, kommuner=kommuner)
     errors = []
@@ -483,18 +489,16 @@ def import_view(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def export_view(request, kommune: str):
+def export_view(request: AuthenticatedHttpRequest, kommune: str) -> HttpResponse:
     kommune_obj = get_object_or_404(municipal_kommuner(request.user), slug=kommune)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in exporting.FORMATS:
-        fmt = "csv"
+    fmt = request.GET.get("format", downloads.CSV)
+    if fmt not in downloads.FORMATS:
+        fmt = downloads.CSV
     runde = None
     if request.GET.get("runde"):
         if not request.GET["runde"].isdigit():
             raise Http404
         runde = get_object_or_404(Observasjonsrunde.objects.filter(kommune=kommune_obj),
                                   pk=request.GET["runde"])
-    content, content_type, filename = exporting.export(kommune_obj, fmt, runde)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    sheet, stem = exporting.export(kommune_obj, runde)
+    return downloads.response(sheet, fmt, stem)

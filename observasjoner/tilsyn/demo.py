@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from barnehager.demo import demo_email
 from barnehager.models import Barnehage, User
+from observasjoner.tilsyn import services
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering, Utviklingspunkt
 
 FINDINGS = {
@@ -95,7 +96,7 @@ def _seed_one(barnehage, consultant, day, outcome, status, announced, role, *, t
                                 "bakker op om udviklingspunkterne.")
         tilsyn.board_comment_date = day + timedelta(days=21)
         tilsyn.save(update_fields=["board_comment", "board_comment_date"])
-        tilsyn.publish(today=day + timedelta(days=30))
+        services.publish(tilsyn, today=day + timedelta(days=30))
     return 1
 
 

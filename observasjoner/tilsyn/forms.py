@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.access import MUNICIPAL_ROLES, scope_of
 from barnehager.models import Barnehage, Kommune
-from observasjoner.tilsyn.models import NO_CHILD_NAMES, Tilsyn, TilsynInstrument, Utviklingspunkt
+from barnehager.privacy import NO_CHILD_NAMES
+from barnehager.widgets import DateInput
+from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Utviklingspunkt
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def consultant_kommuner(user):
@@ -25,10 +28,10 @@ class TilsynCreateForm(forms.ModelForm):
     class Meta:
         model = Tilsyn
         fields = ["barnehage", "instrument", "date", "announced", "role"]
-        widgets = {"date": DATE_INPUT, "announced": forms.RadioSelect,
+        widgets = {"date": DateInput(), "announced": forms.RadioSelect,
                    "role": forms.RadioSelect}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kommuner = consultant_kommuner(user)
         self.fields["barnehage"].queryset = Barnehage.objects.filter(
@@ -57,10 +60,10 @@ class TilsynEditForm(forms.ModelForm):
     class Meta:
         model = Tilsyn
         fields = ["date", "announced", "role", "findings"]
-        widgets = {"date": DATE_INPUT, "announced": forms.RadioSelect,
+        widgets = {"date": DateInput(), "announced": forms.RadioSelect,
                    "role": forms.RadioSelect, "findings": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.barnehage.kommune.country != "NO":
             del self.fields["role"]
@@ -69,7 +72,7 @@ class TilsynEditForm(forms.ModelForm):
 class RatingsForm(forms.Form):
     """A rating (radio buttons named by the scale's levels) and a note per criterion."""
 
-    def __init__(self, *args, vurderinger, levels, require_all=False, **kwargs):
+    def __init__(self, *args: Any, vurderinger, levels, require_all=False, **kwargs: Any) -> None:
         """`require_all`: a completed supervision keeps a rating on every criterion."""
         super().__init__(*args, **kwargs)
         self.vurderinger = vurderinger
@@ -117,11 +120,11 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Tilsyn
         fields = ["outcome", "follow_up_date", "correction_order", "correction_deadline"]
-        widgets = {"outcome": forms.RadioSelect, "follow_up_date": DATE_INPUT,
-                   "correction_deadline": DATE_INPUT,
+        widgets = {"outcome": forms.RadioSelect, "follow_up_date": DateInput(),
+                   "correction_deadline": DateInput(),
                    "correction_order": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # RadioSelect on a blank-able field would offer "---------" as an outcome.
         self.fields["outcome"].choices = Tilsyn.Outcome.choices
@@ -137,7 +140,7 @@ class UtviklingspunktForm(forms.ModelForm):
         fields = ["tema", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, temaer, **kwargs):
+    def __init__(self, *args: Any, temaer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tema"].queryset = temaer
         self.fields["tema"].required = False
@@ -152,10 +155,10 @@ class BoardCommentForm(forms.ModelForm):
     class Meta:
         model = Tilsyn
         fields = ["board_comment_date", "board_comment"]
-        widgets = {"board_comment_date": DATE_INPUT,
+        widgets = {"board_comment_date": DateInput(),
                    "board_comment": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = True
@@ -170,7 +173,7 @@ class InstrumentUploadForm(forms.Form):
         help_text=_("One instrument per file: themes, criteria and a named scale. A file "
                     "with any problem is rejected whole, with the line and reason."))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = consultant_kommuner(user)
         if self.fields["kommune"].queryset.count() == 1:
@@ -187,14 +190,14 @@ class TilsynFilterForm(forms.Form):
     barnehage = forms.ModelChoiceField(label=_("Kindergarten"), required=False,
                                        queryset=Barnehage.objects.none(), empty_label=_("All"))
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + Tilsyn.Status.choices)
+                               choices=[("", _("All")), *Tilsyn.Status.choices])
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
-                                choices=[("", _("All"))] + Tilsyn.Outcome.choices)
+                                choices=[("", _("All")), *Tilsyn.Outcome.choices])
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     intensified = forms.BooleanField(label=_("Only under intensified supervision"),
                                      required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["barnehage"].queryset = Barnehage.objects.visible_to(user)
 

@@ -26,9 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, scope_of
-
-
-NO_CHILD_NAMES = _("Never write a child's name.")
+from barnehager.privacy import NO_CHILD_NAMES
 
 
 class Language(models.TextChoices):
@@ -268,7 +266,7 @@ class Tilsyn(models.Model):
     def is_open_concern(self) -> bool:
         return self.is_intensified and self.closed_on is None
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         if self.is_intensified and self.follow_up_date is None:
             errors["follow_up_date"] = _("A concern means intensified supervision: give the "
@@ -319,23 +317,10 @@ class Tilsyn(models.Model):
         self.completed_at = timezone.now()
         self.save(update_fields=["status", "completed_at", "updated_at"])
 
-    def publish(self, today: date | None = None) -> None:
-        """Completed → published: renders the supervision report as a PDF and stores it
-        with its checksum. Publishing again (after the board's comment, say) renders a
-        new report; the date of first publication stays. The report is stored whole or
-        not at all."""
-        from observasjoner.tilsyn.services import store_report
-
-        if self.status not in self.LEADER_VISIBLE:
-            raise ValidationError(_("Complete the supervision before publishing it."))
-        self.published_on = self.published_on or today or timezone.localdate()
-        self.status = self.Status.PUBLISHED
-        store_report(self)
-
     @property
     def has_report(self) -> bool:
-        """Publishing stores the report in the same transaction, so a published
-        supervision always has one."""
+        """Publishing (services.publish) stores the report in the same transaction, so a
+        published supervision always has one."""
         return self.status == self.Status.PUBLISHED
 
     def action_plans(self):
@@ -363,20 +348,6 @@ class Tilsyn(models.Model):
         self.closed_on = day
         self.save(update_fields=["closed_on", "updated_at"])
 
-    def theme_summary(self) -> list[dict]:
-        """Per theme: its ratings in order and how many reach the scale's "good" level."""
-        good_from = self.instrument.skala.good_from
-        themes: dict[int, dict] = {}
-        for vurdering in self.vurderinger.select_related("kriterium__tema", "niva"):
-            tema = vurdering.kriterium.tema
-            entry = themes.setdefault(tema.pk, {"tema": tema, "vurderinger": [], "good": 0,
-                                                "rated": 0})
-            entry["vurderinger"].append(vurdering)
-            if vurdering.niva is not None:
-                entry["rated"] += 1
-                entry["good"] += vurdering.niva.value >= good_from
-        return sorted(themes.values(), key=lambda entry: entry["tema"].order)
-
 
 class TilsynVurdering(models.Model):
     """The rating and note for one criterion in one supervision."""
@@ -398,13 +369,6 @@ class TilsynVurdering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kriterium}: {self.niva or '–'}"
-
-    @property
-    def is_good(self) -> bool | None:
-        """Whether the rating reaches the scale's good-quality level (None when unrated)."""
-        if self.niva is None:
-            return None
-        return self.niva.value >= self.tilsyn.instrument.skala.good_from
 
 
 class Utviklingspunkt(models.Model):

@@ -1,42 +1,36 @@
-"""The published supervision report: a PDF rendered by WeasyPrint from a template.
+"""Writes of a supervision: publishing it with its report.
 
-Every user text reaches the PDF through Django's autoescaping, never |safe. The report is
-written in the municipality's language.
+The published supervision report is a PDF made by the one renderer (barnehager.pdf) from
+`selectors.report_document`, in the municipality's language.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from barnehager.pdf import render_pdf
+from observasjoner.tilsyn.models import Tilsyn, Tilsynsrapport
+from observasjoner.tilsyn.selectors import report_document
 
 
-def render_report_pdf(tilsyn, generated_at) -> bytes:
-    from weasyprint import HTML  # about a second to import: only where a report is made
-
-    with translation.override(tilsyn.barnehage.kommune.language):
-        html = render_to_string("observasjoner/tilsyn/report_pdf.html", {
-            "tilsyn": tilsyn,
-            "themes": tilsyn.theme_summary(),
-            "skala": tilsyn.instrument.skala,
-            "levels": list(tilsyn.instrument.skala.levels.all()),
-            "utviklingspunkter": list(tilsyn.utviklingspunkter.select_related("tema")),
-            "action_plans": list(tilsyn.action_plans()),
-            "generated_at": generated_at,
-        })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def store_report(tilsyn) -> None:
-    """Renders the report for `tilsyn` as it stands and saves it with the supervision's
-    fields in one transaction; a failure leaves the previous state untouched."""
-    from observasjoner.tilsyn.models import Tilsynsrapport
-
+def publish(tilsyn: Tilsyn, today: date | None = None) -> None:
+    """Completed → published: renders the supervision report and stores it with its
+    checksum and the supervision's fields in one transaction, so it is stored whole or
+    not at all. Publishing again (after the board's comment, say) renders a new report;
+    the date of first publication stays."""
+    if tilsyn.status not in Tilsyn.LEADER_VISIBLE:
+        raise ValidationError(_("Complete the supervision before publishing it."))
+    tilsyn.published_on = tilsyn.published_on or today or timezone.localdate()
+    tilsyn.status = Tilsyn.Status.PUBLISHED
     generated_at = timezone.now()
-    pdf = render_report_pdf(tilsyn, generated_at)
+    with translation.override(tilsyn.barnehage.kommune.language):
+        pdf = render_pdf(report_document(tilsyn, generated_at)).content
     with transaction.atomic():
         tilsyn.save(update_fields=["status", "published_on", "updated_at"])
         Tilsynsrapport.objects.update_or_create(tilsyn=tilsyn, defaults={

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.problems import ProblemList
+from observasjoner.tilsyn import services
 from observasjoner.tilsyn.forms import (
     BoardCommentForm,
     InstrumentUploadForm,
@@ -34,10 +35,10 @@ from observasjoner.tilsyn.forms import (
 )
 from observasjoner.tilsyn.importing import InstrumentImportError, import_instrument
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
-from observasjoner.tilsyn.selectors import overdue_reports
+from observasjoner.tilsyn.selectors import overdue_reports, theme_ratings
 
 
-def _tilsyn_for(request, pk: int, rule: str | None = None) -> Tilsyn:
+def _tilsyn_for(request: AuthenticatedHttpRequest, pk: int, rule: str | None = None) -> Tilsyn:
     """The supervision if the user may see it (else 404) and, with `rule`, manage it
     (else 403). Whether its state allows an action is the caller's to ask."""
     tilsyn = get_object_or_404(
@@ -48,17 +49,17 @@ def _tilsyn_for(request, pk: int, rule: str | None = None) -> Tilsyn:
     return tilsyn
 
 
-def _allowed(rule: str, request, tilsyn: Tilsyn) -> bool:
+def _allowed(rule: str, request: AuthenticatedHttpRequest, tilsyn: Tilsyn) -> bool:
     return rules.test_rule(rule, request.user, tilsyn)
 
 
-def _refuse(request, tilsyn: Tilsyn, message: str):
+def _refuse(request: AuthenticatedHttpRequest, tilsyn: Tilsyn, message: str):
     messages.error(request, message)
     return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
 
 
 @role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
-def tilsyn_list(request):
+def tilsyn_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     manages = scope_of(request.user).has_role(*MUNICIPAL_ROLES)
     queryset = Tilsyn.objects.visible_to(request.user).select_related(
         "barnehage__kommune", "consultant", "instrument").order_by("-date", "barnehage__name")
@@ -74,7 +75,7 @@ def tilsyn_list(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_create(request):
+def tilsyn_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TilsynCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -90,11 +91,11 @@ def tilsyn_create(request):
 
 
 @role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
-def tilsyn_detail(request, pk: int):
+def tilsyn_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk)
     return render(request, "observasjoner/tilsyn/tilsyn_detail.html", {
         "tilsyn": tilsyn,
-        "themes": tilsyn.theme_summary(),
+        "themes": theme_ratings(tilsyn),
         "levels": list(tilsyn.instrument.skala.levels.all()),
         "utviklingspunkter": tilsyn.utviklingspunkter.select_related("tema").prefetch_related(
             "handleplaner"),
@@ -108,7 +109,7 @@ def tilsyn_detail(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_edit(request, pk: int):
+def tilsyn_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     if not _allowed("tilsyn.edit", request, tilsyn):
         return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
@@ -133,7 +134,7 @@ def tilsyn_edit(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_outcome(request, pk: int):
+def tilsyn_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     if not _allowed("tilsyn.edit", request, tilsyn):
         return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
@@ -159,7 +160,7 @@ def tilsyn_outcome(request, pk: int):
 
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_complete(request, pk: int):
+def tilsyn_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     try:
         tilsyn.complete()
@@ -173,7 +174,7 @@ def tilsyn_complete(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_board_comment(request, pk: int):
+def tilsyn_board_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     if not _allowed("tilsyn.board_comment", request, tilsyn):
         return _refuse(request, tilsyn, _("Complete the supervision before recording the "
@@ -192,10 +193,10 @@ def tilsyn_board_comment(request, pk: int):
 
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_publish(request, pk: int):
+def tilsyn_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     try:
-        tilsyn.publish()
+        services.publish(tilsyn)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -206,7 +207,7 @@ def tilsyn_publish(request, pk: int):
 
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
-def tilsyn_close(request, pk: int):
+def tilsyn_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
     try:
         tilsyn.close(timezone.localdate())
@@ -219,7 +220,7 @@ def tilsyn_close(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES, ROLE_LEADER)
-def tilsyn_report(request, pk: int):
+def tilsyn_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tilsyn = _tilsyn_for(request, pk)
     rapport = Tilsynsrapport.objects.filter(tilsyn=tilsyn).first()
     if not tilsyn.has_report or rapport is None:
@@ -232,7 +233,7 @@ def tilsyn_report(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def instrument_list(request):
+def instrument_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     instruments = (TilsynInstrument.objects.visible_to(request.user)
                    .select_related("kommune", "skala")
                    .annotate(themes=Count("temaer", distinct=True),
@@ -243,7 +244,7 @@ def instrument_list(request):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def instrument_detail(request, pk: int):
+def instrument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(
         TilsynInstrument.objects.visible_to(request.user).select_related("kommune", "skala")
         .prefetch_related("skala__levels", Prefetch("temaer__kriterier")), pk=pk)
@@ -252,7 +253,7 @@ def instrument_detail(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def instrument_import(request):
+def instrument_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InstrumentUploadForm(request.POST or None, request.FILES or None, user=request.user)
     problems = []
     if request.method == "POST" and form.is_valid():

@@ -8,8 +8,6 @@ spreadsheet gets numbers it can compute with.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,14 +15,13 @@ from django.http import HttpResponse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from barnehager import downloads
 from rapporter.selectors import BAND_LABELS, Figure
 
 TEXT, NUMBER, SCORE, FIGURE, SHARE = "text", "number", "score", "figure", "share"
-FORMATS = {"csv", "xlsx"}
 SMALL_N_NOTE = gettext_lazy("fewer than 5 observations: read with care")
 
 
@@ -156,42 +153,8 @@ def export_values(column: Column, value: Any) -> list[Any]:
 
 
 def download(table: Table, fmt: str, page: str) -> HttpResponse:
-    """The table as a CSV (UTF-8 with BOM, for Excel) or XLSX file."""
-    filename = f"{slugify(page)}-{table.key}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            as_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def as_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.export_header())
-    for row in table.export_rows():
-        writer.writerow(["" if value is None else value for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def as_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = slugify(table.key)[:31] or "table"
-    sheet.append(table.export_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.export_rows():
-        sheet.append(row)
-    if table.note:
-        sheet.append([])
-        sheet.append([str(table.note)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The table as a CSV or XLSX file (see barnehager.downloads), its note below it."""
+    return downloads.response(
+        downloads.Sheet(table.key, table.export_header(), table.export_rows(),
+                        notes=[str(table.note)] if table.note else ()),
+        fmt, f"{page}-{table.key}")

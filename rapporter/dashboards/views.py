@@ -17,13 +17,15 @@ from datetime import date
 from types import SimpleNamespace
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from barnehager import downloads
 from barnehager.access import (
     MUNICIPAL_ROLES,
     ROLE_LEADER,
@@ -32,16 +34,18 @@ from barnehager.access import (
     scope_of,
 )
 from barnehager.decorators import role_required
-from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje
+from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje, User
+from handleplaner import selectors as plan_selectors
 from handleplaner.models import GoalReached, Handleplan
 from handleplaner.models import Status as PlanStatus
-from kvalitet.models import TiltakStatus
+from kvalitet.models import BarnehageFokus
+from kvalitet.plans import selectors as focus_selectors
 from observasjoner.models import Observasjonsrunde
+from observasjoner.tilsyn import selectors as tilsyn_selectors
 from observasjoner.tilsyn.models import Tilsyn
 from rapporter import charts, selectors
 from rapporter.dashboards.tables import (
     FIGURE,
-    FORMATS,
     NUMBER,
     SCORE,
     SHARE,
@@ -160,7 +164,7 @@ def _respond(request, template: str, context: dict, sections: list[Section], pag
     panels = {panel.table.key: panel for section in sections for panel in section.panels}
     fmt, key = request.GET.get("format"), request.GET.get("table")
     if fmt or key:
-        if fmt not in FORMATS or key not in panels:
+        if fmt not in downloads.FORMATS or key not in panels:
             raise Http404(_("No such table."))
         return download(panels[key].table, fmt, page)
     for panel in panels.values():
@@ -269,11 +273,16 @@ def overview_sections(request, kommune, data: ObservationSet, *, query: str,
         sections.append(Section("results", _("CLASS results"), empty=_(
             "No submitted observation with enough valid cycles matches these filters yet.")))
     sections.append(band_drop_section(data, semester, query))
+    # A chosen semester narrows supervisions and action plans to its year, as the annual
+    # report of that year counts them.
     year = filters.semester.year if filters.semester else None
-    sections.append(supervision_section(kommune, filters, scope_ids, user, year))
-    sections.append(action_plan_section(kommune, filters, scope_ids, user))
+    barnehager = selectors.kindergartens_in_scope(kommune, barnehage_ids=scope_ids,
+                                                  filters=filters)
+    sections.append(supervision_section(barnehager, user, year))
+    sections.append(action_plan_section(barnehager, user, year,
+                                        per_kindergarten=barnehage is None))
     focus_year = (semester.year if semester else timezone.localdate().year)
-    sections.append(focus_section(kommune, filters, scope_ids, focus_year))
+    sections.append(focus_section(barnehager, focus_year))
     return sections
 
 
@@ -453,88 +462,96 @@ def band_drop_section(data: ObservationSet, semester, query: str) -> Section:
                    empty=_("No department fell a band in this semester."))
 
 
-def supervision_section(kommune, filters: Filters, scope_ids, user, year) -> Section:
-    summary = selectors.supervision_summary(
-        kommune, barnehage_ids=scope_ids, filters=filters, year=year,
-        tilsyn=Tilsyn.objects.visible_to(user))
+def supervision_section(barnehager: QuerySet[Barnehage], user: User,
+                        year: int | None) -> Section:
+    figures = tilsyn_selectors.supervision_figures(
+        Tilsyn.objects.visible_to(user).filter(barnehage__in=barnehager), year=year)
     section = Section("supervision", _("Supervision"), intro=_(
         "The latest completed supervision of each kindergarten: the share of criteria rated "
         "at or above the scale's level for good quality."),
         empty=_("No completed supervision yet."))
-    if not summary.rows:
+    if not figures.latest:
         return section
     table = Table("supervision", _("Supervision results by kindergarten"), [
         Column(_("Kindergarten")), Column(_("Date")), Column(_("Outcome")),
         Column(_("Criteria rated"), NUMBER), Column(_("Good quality or better"), NUMBER),
         Column(_("Share good"), SHARE)])
-    for row in summary.rows:
+    for row in figures.latest:
         tilsyn = row.tilsyn
         table.rows.append([
             Link(tilsyn.barnehage.name, optional_url("observasjoner:tilsyn-detail", tilsyn.pk)),
-            tilsyn.date.isoformat(), tilsyn.get_outcome_display() or None, row.rated, row.good,
-            row.share])
-    table.rows.append([_("All"), None, None, summary.rated, summary.good, summary.share])
+            tilsyn.date.isoformat(), tilsyn.get_outcome_display() or None, row.ratings.rated,
+            row.ratings.good, row.ratings.share])
+    total = figures.ratings
+    table.rows.append([_("All"), None, None, total.rated, total.good, total.share])
     chart = None
-    if summary.themes:
+    if figures.themes:
         chart = charts.bar_chart(
             _("Share of ratings at good quality or better, by theme"),
             _("Percentage of criteria rated good or better per theme, over the latest "
               "supervision of each kindergarten; the theme table gives the counts."),
-            [theme.name for theme in summary.themes],
+            [theme.name for theme in figures.themes],
             [charts.Series(_("Share good (%)"),
-                           [100 * theme.share if theme.share is not None else None
-                            for theme in summary.themes],
-                           ns=[theme.rated for theme in summary.themes])],
+                           [100 * theme.ratings.share if theme.ratings.share is not None
+                            else None for theme in figures.themes],
+                           ns=[theme.ratings.rated for theme in figures.themes])],
             scale=(0, 100))
     themes = Table("supervision-themes", _("Supervision results by theme"), [
         Column(_("Theme")), Column(_("Supervisions"), NUMBER), Column(_("Criteria rated"), NUMBER),
         Column(_("Good quality or better"), NUMBER), Column(_("Share good"), SHARE)],
-        [[theme.name, theme.supervisions, theme.rated, theme.good, theme.share]
-         for theme in summary.themes])
+        [[theme.name, theme.supervisions, theme.ratings.rated, theme.ratings.good,
+          theme.ratings.share] for theme in figures.themes])
     outcomes = Table("supervision-outcomes", _("Outcomes"), [
         Column(_("Outcome")), Column(_("Kindergartens"), NUMBER)],
-        [[Tilsyn.Outcome(outcome).label, count] for outcome, count in summary.outcomes.items()])
+        [[Tilsyn.Outcome(outcome).label, count] for outcome, count in figures.outcomes.items()])
     section.panels += [Panel(table), Panel(themes, chart), Panel(outcomes)]
     return section
 
 
-def action_plan_section(kommune, filters: Filters, scope_ids, user) -> Section:
-    today = timezone.localdate()
-    summary = selectors.action_plan_summary(
-        kommune, barnehage_ids=scope_ids, filters=filters, today=today,
-        plans=Handleplan.objects.visible_to(user))
+def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int | None, *,
+                        per_kindergarten: bool) -> Section:
+    figures = plan_selectors.action_plan_figures(
+        Handleplan.objects.visible_to(user).filter(barnehage__in=barnehager), year=year)
     section = Section("action-plans", _("Action plans"), empty=_("No action plan yet."))
-    if not summary.total:
+    if not figures.total:
         return section
     status = Table("plans-by-status", _("Action plans by status"), [
         Column(_("Status")), Column(_("Plans"), NUMBER)],
-        [[PlanStatus(code).label, count] for code, count in summary.by_status.items()])
-    status.rows.append([_("Overdue"), len(summary.overdue)])
+        [[PlanStatus(code).label, count] for code, count in figures.by_status.items()])
+    status.rows.append([_("Overdue"), len(figures.overdue)])
+    live = Table("plans-live", _("Ongoing action plans on time on %(day)s") % {
+        "day": formats.date_format(figures.reference_day)}, [
+        Column(_("Figure")), Column(_("Action plans"), NUMBER), Column(_("Share"), SHARE)], [
+        [_("Ongoing (approved or in progress)"), figures.live, None],
+        [_("On time"), figures.on_time, figures.on_time_share],
+        [_("Past the deadline or the evaluation date"), figures.live_overdue,
+         figures.live_overdue_share],
+        [_("Evaluated or closed"), figures.finished, None]])
     evaluations = Table("plan-evaluations", _("Evaluations: was the goal reached?"), [
         Column(_("Goal reached")), Column(_("Evaluations"), NUMBER), Column(_("Share"), SHARE)])
-    total = sum(summary.evaluations.values())
-    for code, count in summary.evaluations.items():
+    total = sum(figures.evaluations.values())
+    for code, count in figures.evaluations.items():
         evaluations.rows.append([GoalReached(code).label, count,
                                  count / total if total else None])
     overdue = Table("plans-overdue", _("Overdue action plans"), [
         Column(_("Plan")), Column(_("Kindergarten")), Column(_("Status")),
         Column(_("Deadline")), Column(_("Evaluation due"))])
-    for plan in summary.overdue:
+    for plan in figures.overdue:
         overdue.rows.append([
             Link(plan.title, optional_url("handleplaner:detail", plan.pk)),
             plan.barnehage.name, plan.get_status_display(),
             _iso(plan.deadline), _iso(plan.evaluation_due)])
-    section.panels += [Panel(status), Panel(evaluations)]
-    if summary.overdue:
+    section.panels += [Panel(status), Panel(live), Panel(evaluations)]
+    if figures.overdue:
         section.panels.append(Panel(overdue))
-    if scope_ids is None:
+    if per_kindergarten:
         per = Table("plans-by-kindergarten", _("Action plans by kindergarten"), [
             Column(_("Kindergarten")), Column(_("Plans"), NUMBER),
             Column(_("Approved or in progress"), NUMBER), Column(_("Evaluated or closed"),
                                                                  NUMBER),
             Column(_("Overdue"), NUMBER)],
-            [[entry["barnehage"].name, entry["total"], entry["live"], entry["finished"],
-              entry["overdue"]] for entry in summary.per_barnehage])
+            [[entry.barnehage.name, entry.total, entry.live, entry.finished, entry.overdue]
+             for entry in figures.per_barnehage])
         section.panels.append(Panel(per))
     return section
 
@@ -543,17 +560,21 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def focus_section(kommune, filters: Filters, scope_ids, year: int) -> Section:
-    rows = selectors.focus_summary(kommune, year, barnehage_ids=scope_ids, filters=filters)
+def focus_section(barnehager: QuerySet[Barnehage], year: int) -> Section:
+    areas = focus_selectors.chosen_focus_areas(
+        BarnehageFokus.objects.filter(barnehage__in=barnehager, year=year))
     table = Table("focus-areas", _("Focus areas chosen for %(year)s") % {"year": year}, [
         Column(_("Focus area")), Column(_("Plan")), Column(_("Kindergartens"), NUMBER),
-        Column(_("Chosen by")),
-        *(Column(str(TiltakStatus(code).label), NUMBER) for code in TiltakStatus.values)],
-        [[row.fokusomrade.title, row.fokusomrade.plan.title, len(row.barnehager),
-          ", ".join(row.barnehager), *(row.measures[code] for code in TiltakStatus.values)]
-         for row in rows],
-        note=_("The last columns count the focus area's measures by how far they have come."))
-    return Section("focus", _("Focus areas"), [Panel(table)] if rows else [],
+        Column(_("Chosen by")), Column(_("Measures"), NUMBER), Column(_("Done"), NUMBER),
+        Column(_("Under way"), NUMBER), Column(_("Not started"), NUMBER),
+        Column(_("Progress"), SHARE)],
+        [[area.fokusomrade.title, area.fokusomrade.plan.title, len(area.chosen_by),
+          ", ".join(area.chosen_by), area.progress.total, area.progress.done,
+          area.progress.under_way, area.progress.not_started, area.progress.share]
+         for area in areas],
+        note=_("Progress: the share of a focus area's measures that are done; “–” when it "
+               "has no measures yet."))
+    return Section("focus", _("Focus areas"), [Panel(table)] if areas else [],
                    empty=_("No kindergarten has chosen a focus area for %(year)s.") % {
                        "year": year})
 

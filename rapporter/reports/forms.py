@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ class AnnualOrderForm(forms.Form):
     kommune = forms.ModelChoiceField(queryset=None, label=_("Municipality"))
     year = forms.IntegerField(label=_("Year"), validators=YEAR_VALIDATORS)
 
-    def __init__(self, *args, kommuner, **kwargs):
+    def __init__(self, *args: Any, kommuner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = kommuner
         if kommuner.count() == 1:
@@ -38,7 +40,7 @@ class KindergartenOrderForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), validators=YEAR_VALIDATORS)
     semester = forms.ChoiceField(label=_("Semester"), choices=Semester.choices)
 
-    def __init__(self, *args, kommuner, **kwargs):
+    def __init__(self, *args: Any, kommuner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = kommuner
         if kommuner.count() == 1:
@@ -63,7 +65,7 @@ class SupervisionOrderForm(forms.Form):
 
     tilsyn = forms.ModelChoiceField(queryset=None, label=_("Supervision"))
 
-    def __init__(self, *args, kommuner, **kwargs):
+    def __init__(self, *args: Any, kommuner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tilsyn"].queryset = Tilsyn.objects.filter(
             barnehage__kommune__in=kommuner, status__in=Tilsyn.LEADER_VISIBLE,
@@ -75,7 +77,7 @@ class ActionPlanOrderForm(forms.Form):
 
     handleplan = forms.ModelChoiceField(queryset=None, label=_("Action plan"))
 
-    def __init__(self, *args, kommuner, **kwargs):
+    def __init__(self, *args: Any, kommuner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handleplan"].queryset = Handleplan.objects.filter(
             barnehage__kommune__in=kommuner).exclude(status=PlanStatus.DRAFT).select_related(

@@ -1,5 +1,10 @@
-"""What goes into each kind of report: the figures (all through `rapporter.selectors`,
-which scores through `observasjoner.scoring`) and the charts (`rapporter.charts`).
+"""What goes into each kind of report: the figures and the charts (`rapporter.charts`).
+
+Reports compose the figures, never recompute them: observation figures through
+`rapporter.selectors` (which scores through `observasjoner.scoring`), supervision figures
+through `observasjoner.tilsyn.selectors`, action plans through `handleplaner.selectors`
+and the quality plan through `kvalitet.plans.selectors`, the same functions the dashboards
+use, so a dashboard and a report print the same number for the same kindergartens and year.
 
 Reports leave the application (to the committee, to a kindergarten's board), so every
 observation figure in them is suppressed below `selectors.PRIVACY_MIN_N` observations
@@ -12,19 +17,23 @@ the context is built.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Avg, Prefetch, Q, Sum
+from django.db.models import Avg, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from barnehager.models import Avdeling, Barnehage, Strukturtall
-from handleplaner.models import FINISHED_STATUSES, Evaluering, GoalReached, Handleplan
+from barnehager.pdf import PdfDocument
+from handleplaner import selectors as plan_selectors
+from handleplaner.models import GoalReached, Handleplan
 from handleplaner.models import Status as PlanStatus
-from kvalitet.models import BarnehageFokus, Kvalitetsplan, Tiltak, TiltakStatus
+from kvalitet.models import BarnehageFokus
+from kvalitet.plans import selectors as focus_selectors
 from observasjoner.models import Observasjonsrunde
-from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering
+from observasjoner.tilsyn import selectors as tilsyn_selectors
+from observasjoner.tilsyn.models import Tilsyn
 from rapporter import charts, selectors
 from rapporter.models import Anbefaling, Kind, Rapport
 
@@ -33,17 +42,7 @@ MIN_N = selectors.PRIVACY_MIN_N
 TREND_SEMESTERS = 6
 
 
-@dataclass(frozen=True)
-class Document:
-    """What a report renders from: our template and context, or a finished PDF made by
-    the app that owns the subject (supervisions)."""
-
-    template: str = ""
-    context: dict = field(default_factory=dict)
-    pdf: bytes = b""
-
-
-def for_report(rapport: Rapport) -> Document:
+def for_report(rapport: Rapport) -> PdfDocument:
     builders = {
         Kind.ANNUAL: annual_report,
         Kind.KINDERGARTEN: kindergarten_report,
@@ -277,11 +276,6 @@ def _previous_label(year: int, semester: str) -> str:
     return _previous_semester(year, semester).label if semester else str(year - 1)
 
 
-def _reference_day(year: int) -> date:
-    """The day a past year's report looks back from: its last day (today for this year)."""
-    return min(timezone.localdate(), date(year, 12, 31))
-
-
 def structure_figures(barnehager, year: int) -> list[Change]:
     """Children, staff ratio and trained pedagogues this year and last year."""
     totals = {}
@@ -327,135 +321,48 @@ def domain_changes(sections: list[InstrumentSection]) -> list[Change]:
 
 
 # Quality plan, supervision, action plans -------------------------------------------------
+# The figures come from their owners' selectors, the same functions the dashboards use;
+# here they only get the labels the report prints.
 
-def quality_plan(kommune, year: int, barnehager=None) -> list[Kvalitetsplan]:
-    """Plans covering the year, else the latest plan that ended before it (marked with
-    `covers_year = False`); each focus area with its measures' progress and the
-    kindergartens that chose it that year (only `barnehager` when given)."""
-    choices = BarnehageFokus.objects.filter(year=year).select_related("barnehage").order_by(
-        "barnehage__name")
-    if barnehager is not None:
-        choices = choices.filter(barnehage__in=barnehager)
-    started = Kvalitetsplan.objects.filter(kommune=kommune, start_year__lte=year)
-    covering = started.filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-    queryset = covering if covering.exists() else started.order_by("-end_year")[:1]
-    plans = list(
-        Kvalitetsplan.objects.filter(pk__in=queryset.values("pk"))
-        .prefetch_related(
-            "prinsipper",
-            Prefetch("fokusomrader__tiltak", queryset=Tiltak.objects.order_by("order", "pk")),
-            Prefetch("fokusomrader__valgt_av", queryset=choices, to_attr="year_choices"),
-        ).order_by("-start_year", "title"))
-    for plan in plans:
-        plan.covers_year = plan.covers(year)
-        plan.areas = list(plan.fokusomrader.all())
-        for area in plan.areas:
-            counts = Counter(tiltak.status for tiltak in area.tiltak.all())
-            area.measures = list(area.tiltak.all())
-            area.measure_count = len(area.measures)
-            area.done = counts[TiltakStatus.DONE]
-            area.under_way = counts[TiltakStatus.UNDER_WAY]
-            area.not_started = counts[TiltakStatus.NOT_STARTED]
-            area.progress = (round(100 * area.done / area.measure_count)
-                             if area.measure_count else None)
-        plan.has_measures = any(area.measures for area in plan.areas)
-    return plans
+def _labelled(counts: dict[str, int], choices: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    return [(str(label), counts[value]) for value, label in choices]
 
 
-@dataclass
-class SupervisionSummary:
-    count: int
-    by_outcome: list[tuple[str, int]]
-    announced: int
-    ratings: int
-    good: int
-    open_concerns: int
-    rows: list[Tilsyn]
-
-    @property
-    def good_share(self) -> float | None:
-        return 100 * self.good / self.ratings if self.ratings else None
+def supervision_chapter(barnehager: QuerySet[Barnehage], year: int) -> dict:
+    """The supervisions of the year (`supervision`), the outcomes with their labels, and the
+    kindergartens under intensified supervision at the end of the year."""
+    tilsyn = Tilsyn.objects.filter(barnehage__in=barnehager)
+    figures = tilsyn_selectors.supervision_figures(tilsyn, year=year)
+    return {
+        "supervision": figures,
+        "supervision_outcomes": _labelled(figures.by_outcome, Tilsyn.Outcome.choices),
+        "open_concerns": tilsyn_selectors.kindergartens_under_intensified_supervision(
+            tilsyn, date(year, 12, 31)),
+    }
 
 
-def supervision_summary(barnehager, year: int) -> SupervisionSummary:
-    """Completed or published supervisions with a visit in the year."""
-    tilsyn = list(Tilsyn.objects.filter(
-        barnehage__in=barnehager, date__year=year, status__in=Tilsyn.LEADER_VISIBLE,
-    ).select_related("barnehage", "instrument__skala").order_by("date", "barnehage__name"))
-    outcomes = Counter(item.outcome for item in tilsyn)
-    ratings = TilsynVurdering.objects.filter(tilsyn__in=tilsyn, niva__isnull=False).values_list(
-        "niva__value", "tilsyn__instrument__skala__good_from")
-    rated = list(ratings)
-    open_concerns = Tilsyn.objects.filter(barnehage__in=barnehager).filter(
-        outcome__in=Tilsyn.INTENSIFIED, date__lte=date(year, 12, 31),
-    ).exclude(status=Tilsyn.Status.DRAFT).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=date(year, 12, 31))
-    ).values("barnehage").distinct().count()
-    return SupervisionSummary(
-        count=len(tilsyn),
-        by_outcome=[(str(label), outcomes[value]) for value, label in Tilsyn.Outcome.choices],
-        announced=sum(1 for item in tilsyn if item.announced),
-        ratings=len(rated),
-        good=sum(1 for value, good_from in rated if value >= good_from),
-        open_concerns=open_concerns,
-        rows=tilsyn,
-    )
-
-
-@dataclass
-class ActionPlanSummary:
-    count: int
-    by_status: list[tuple[str, int]]
-    live: int
-    overdue: int
-    finished: int
-    evaluations: list[tuple[str, int]]
-    rows: list[Handleplan]
-    reference_day: date
-
-    @property
-    def on_time(self) -> int:
-        return self.live - self.overdue
-
-
-def action_plan_summary(barnehager, year: int) -> ActionPlanSummary:
-    """Plans that were open at some point in the year, by their status now; on time means
-    not past the deadline or evaluation date on the report's reference day."""
-    day = _reference_day(year)
-    plans = list(
-        Handleplan.objects.filter(barnehage__in=barnehager,
-                                  created_at__date__lte=date(year, 12, 31))
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=date(year, 1, 1)))
-        .select_related("barnehage", "avdeling").order_by("barnehage__name", "deadline", "pk"))
-    statuses = Counter(plan.status for plan in plans)
-    live = [plan for plan in plans if plan.status not in FINISHED_STATUSES
-            and plan.status != PlanStatus.DRAFT]
-    evaluations = Counter(Evaluering.objects.filter(
-        handleplan__in=plans, held_on__year=year).values_list("goal_reached", flat=True))
-    for plan in plans:
-        plan.overdue_on_reference = plan.is_overdue(day)
-    return ActionPlanSummary(
-        count=len(plans),
-        by_status=[(str(label), statuses[value]) for value, label in PlanStatus.choices],
-        live=len(live),
-        overdue=sum(1 for plan in live if plan.is_overdue(day)),
-        finished=sum(1 for plan in plans if plan.status in FINISHED_STATUSES),
-        evaluations=[(str(label), evaluations[value]) for value, label in GoalReached.choices],
-        rows=plans,
-        reference_day=day,
-    )
+def action_plan_chapter(barnehager: QuerySet[Barnehage], year: int) -> dict:
+    """The action plans open during the year (`action_plans`) and their statuses and
+    evaluations with labels."""
+    figures = plan_selectors.action_plan_figures(
+        Handleplan.objects.filter(barnehage__in=barnehager), year=year)
+    return {
+        "action_plans": figures,
+        "plan_statuses": _labelled(figures.by_status, PlanStatus.choices),
+        "plan_evaluations": _labelled(figures.evaluations, GoalReached.choices),
+    }
 
 
 # The reports ----------------------------------------------------------------------------
 
-def annual_report(rapport: Rapport) -> Document:
+def annual_report(rapport: Rapport) -> PdfDocument:
     """The annual quality report of a municipality for its political committee."""
     kommune, year = rapport.kommune, rapport.year
     barnehager = Barnehage.objects.filter(kommune=kommune)
     data = selectors.load_observations(kommune)
     sections = instrument_sections(data, year, subject=kommune.name)
-    supervision = supervision_summary(barnehager, year)
-    action_plans = action_plan_summary(barnehager, year)
+    supervision = supervision_chapter(barnehager, year)
+    action_plans = action_plan_chapter(barnehager, year)
     recommendation = Anbefaling.objects.filter(kommune=kommune, year=year).first()
     key_figures = [
         Change(_("Kindergartens"), barnehager.count(), None),
@@ -463,28 +370,29 @@ def annual_report(rapport: Rapport) -> Document:
                None),
         *structure_figures(barnehager, year),
         observation_count(data, year),
-        Change(_("Supervisions carried out"), supervision.count,
-               Tilsyn.objects.filter(barnehage__in=barnehager, date__year=year - 1,
-                                     status__in=Tilsyn.LEADER_VISIBLE).count()),
-        Change(_("Action plans open during the year"), action_plans.count, None),
+        Change(_("Supervisions carried out"), supervision["supervision"].count,
+               tilsyn_selectors.supervision_count(
+                   Tilsyn.objects.filter(barnehage__in=barnehager), year - 1)),
+        Change(_("Action plans open during the year"), action_plans["action_plans"].total,
+               None),
     ]
-    return Document("rapporter/pdf/annual.html", {
+    return PdfDocument("rapporter/pdf/annual.html", {
         **_common(rapport),
         "title": _("Quality report %(year)s: %(kommune)s")
         % {"year": year, "kommune": kommune.name},
         "key_figures": key_figures,
         "domain_changes": domain_changes(sections),
         "sections": sections,
-        "plans": quality_plan(kommune, year),
-        "supervision": supervision,
-        "action_plans": action_plans,
+        "plans": focus_selectors.plan_figures(kommune.pk, year),
+        **supervision,
+        **action_plans,
         "recommendation": recommendation,
         "kindergarten_count": barnehager.count(),
         **_method(data, kommune, year),
     })
 
 
-def kindergarten_report(rapport: Rapport) -> Document:
+def kindergarten_report(rapport: Rapport) -> PdfDocument:
     """One kindergarten's report for its owner and board, beside the municipality."""
     barnehage, year, semester = rapport.barnehage, rapport.year, rapport.semester
     instruments = selectors.instruments_with_structure()
@@ -494,7 +402,7 @@ def kindergarten_report(rapport: Rapport) -> Document:
     sections = instrument_sections(own, year, semester=semester, compare_with=municipality,
                                    subject=barnehage.name)
     barnehager = Barnehage.objects.filter(pk=barnehage.pk)
-    return Document("rapporter/pdf/kindergarten.html", {
+    return PdfDocument("rapporter/pdf/kindergarten.html", {
         **_common(rapport),
         "title": _("Kindergarten report %(period)s: %(barnehage)s")
         % {"period": _period_label(year, semester), "barnehage": barnehage.name},
@@ -510,28 +418,24 @@ def kindergarten_report(rapport: Rapport) -> Document:
         "sections": sections,
         "focus": list(BarnehageFokus.objects.filter(barnehage=barnehage, year=year)
                       .select_related("fokusomrade__plan").order_by("fokusomrade__order")),
-        "supervision": supervision_summary(barnehager, year),
-        "action_plans": action_plan_summary(barnehager, year),
+        **supervision_chapter(barnehager, year),
+        **action_plan_chapter(barnehager, year),
         **_method(own, rapport.kommune, year, semester),
     })
 
 
-def supervision_report(rapport: Rapport) -> Document:
-    """The supervision app's own report of one supervision, rendered by its renderer."""
-    from observasjoner.tilsyn.services import render_report_pdf
-
+def supervision_report(rapport: Rapport) -> PdfDocument:
+    """The supervision app's own report of one supervision."""
     tilsyn = Tilsyn.objects.select_related("barnehage__kommune", "instrument__skala").get(
         pk=rapport.subject_id, barnehage=rapport.barnehage)
-    return Document(pdf=render_report_pdf(tilsyn, timezone.now()))
+    return tilsyn_selectors.report_document(tilsyn, timezone.now())
 
 
-def action_plan_report(rapport: Rapport) -> Document:
-    """One action plan, rendered by the action-plan app's own renderer."""
-    from handleplaner.pdf import render_plan_pdf
-
+def action_plan_report(rapport: Rapport) -> PdfDocument:
+    """One action plan, as the action-plan app prints it."""
     plan = Handleplan.objects.select_related("barnehage__kommune").get(
         pk=rapport.subject_id, barnehage=rapport.barnehage)
-    return Document(pdf=render_plan_pdf(plan))
+    return plan_selectors.plan_document(plan, timezone.localtime())
 
 
 def _method(data: selectors.ObservationSet, kommune, year: int, semester: str = "") -> dict:
@@ -541,10 +445,16 @@ def _method(data: selectors.ObservationSet, kommune, year: int, semester: str = 
     rounds = Observasjonsrunde.objects.filter(kommune=kommune, year=year).order_by("start_date")
     if semester:
         rounds = rounds.filter(semester=semester)
-    rounds = list(rounds)
-    for runde in rounds:
-        runde.counted = counted[runde.pk]
-    return {"instruments": list(data.instruments.values()), "rounds": rounds}
+    return {"instruments": list(data.instruments.values()),
+            "rounds": [CountedRound(runde, counted[runde.pk]) for runde in rounds]}
+
+
+@dataclass(frozen=True)
+class CountedRound:
+    """A round of the period with the number of its observations that count."""
+
+    runde: Observasjonsrunde
+    counted: int
 
 
 def _common(rapport: Rapport) -> dict:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN
-from barnehager.decorators import role_required
+from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling, managed_kommuner
 from rapporter.reports import services
 from rapporter.reports.forms import (
@@ -42,7 +42,7 @@ def _reports(user):
 
 
 @role_required(*READERS)
-def report_list(request):
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every report the user may see, newest first, with all versions (the history)."""
     reports = _reports(request.user).order_by("-requested_at", "-pk")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,7 +73,7 @@ def _text_rows(kommuner, years) -> list[dict]:
 
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
-def report_order(request, kind: str):
+def report_order(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Orders a report now: one task on commit, or for all kindergartens one group."""
     kommuner = managed_kommuner(request.user)
     if kind == Kind.ANNUAL:
@@ -125,7 +125,7 @@ def report_order(request, kind: str):
 
 
 @role_required(*READERS)
-def report_detail(request, pk: int):
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rapport = get_object_or_404(_reports(request.user), pk=pk)
     versions = _reports(request.user).filter(
         kind=rapport.kind, kommune=rapport.kommune, barnehage=rapport.barnehage,
@@ -137,14 +137,14 @@ def report_detail(request, pk: int):
 
 
 @role_required(*READERS)
-def report_status(request, pk: int):
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress fragment; it polls itself while the report is queued or running."""
     rapport = get_object_or_404(_reports(request.user), pk=pk)
     return render(request, "rapporter/reports/_status.html", {"rapport": rapport})
 
 
 @role_required(*READERS)
-def report_download(request, pk: int):
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     rapport = get_object_or_404(_reports(request.user).published(), pk=pk)
     return FileResponse(rapport.file.open("rb"), as_attachment=True,
                         filename=rapport.download_name, content_type="application/pdf")
@@ -152,7 +152,7 @@ def report_download(request, pk: int):
 
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
-def report_regenerate(request, pk: int):
+def report_regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new version of the same report; the earlier ones stay listed."""
     rapport = get_object_or_404(Rapport.objects.orderable_by(request.user), pk=pk)
     with transaction.atomic():
@@ -162,7 +162,7 @@ def report_regenerate(request, pk: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def recommendation_edit(request, slug: str, year: int):
+def recommendation_edit(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
     """The consultants' recommendation for the year's annual report."""
     kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
     anbefaling = Anbefaling.objects.filter(kommune=kommune, year=year).first()
@@ -180,7 +180,7 @@ def recommendation_edit(request, slug: str, year: int):
 
 
 @role_required(*MUNICIPAL_ROLES)
-def report_settings(request, slug: str):
+def report_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """When the municipality's annual report is made, and which year it covers."""
     kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
     setting = Rapportinnstilling.objects.filter(kommune=kommune).first() or Rapportinnstilling(

@@ -47,6 +47,15 @@ def percent(part, whole):
     return f"{round(100 * part / whole)} %"
 
 
+@register.filter
+def share(value):
+    """A share (0-1) as a whole percentage, rounded as the dashboards print it; "–" for
+    None."""
+    if value is None:
+        return DASH
+    return f"{formats.number_format(round(100 * value), 0)} %"
+
+
 @register.simple_tag(takes_context=True)
 def published_reports_for_politician(context, limit=5):
     """The newest published version of each annual report a politician may download,

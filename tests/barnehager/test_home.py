@@ -1,5 +1,7 @@
 """Each role's home page shows something real for that role, in a fixed number of queries."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from barnehager.models import Avdeling, Barnehage
@@ -42,8 +44,6 @@ def test_consultant_home_query_count_does_not_grow_with_kindergartens(
     user = world.users["consultant"]
     client.force_login(user)
     client.get(reverse("home"))
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"))

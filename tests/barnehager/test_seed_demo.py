@@ -2,6 +2,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from barnehager.models import Kommune, Membership, Pulje, Role
+
 
 def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()
@@ -11,8 +13,6 @@ def row_counts():
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_covers_every_role(capsys):
-    from barnehager.models import Kommune, Membership, Pulje, Role
-
     call_command("seed_demo")
     first = row_counts()
     call_command("seed_demo")

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 
@@ -14,9 +17,5 @@ def _english(settings):
 def reference_data(transactional_db):
     """The data migrations' rows (CLASS instruments, the SMART and SMTTE presets), loaded
     again: a transactional test's flush empties them."""
-    from importlib import import_module
-
-    from django.apps import apps
-
     import_module("observasjoner.migrations.0002_class_instruments").load(apps, None)
     import_module("handleplaner.migrations.0002_presets").load_presets(apps, None)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from barnehager.models import Membership, Role
-from handleplaner.models import Fase, Status
+from handleplaner.models import Fase, Mal, Status
 from tests.handleplaner.factories import form_data, make_plan
 from tests.world import make_user
 
@@ -161,7 +161,6 @@ def test_the_form_shows_each_questions_help_text_beside_it(world, leader_client)
 def test_a_new_plan_starts_as_a_draft_with_one_phase(world, leader_client):
     response = leader_client.get(reverse("handleplaner:create"))
     assert 'value="smart"' not in response.content.decode()  # templates by id, SMART checked
-    from handleplaner.models import Mal
 
     smart = Mal.objects.get(code="smart", kommune=None)
     assert response.context["form"]["mal"].value() == smart.pk
@@ -175,8 +174,6 @@ def test_a_new_plan_starts_as_a_draft_with_one_phase(world, leader_client):
 
 
 def test_a_leader_cannot_create_a_plan_for_another_kindergarten(world, leader_client):
-    from handleplaner.models import Mal
-
     response = leader_client.post(reverse("handleplaner:create"), {
         "barnehage": world.barnehage["sibling"].pk,
         "mal": Mal.objects.get(code="smart", kommune=None).pk, "title": "Not mine",

@@ -1,6 +1,7 @@
 """Plans and focus areas hung on the access-test world."""
 
-from datetime import date
+
+from django.utils import timezone
 
 from kvalitet.models import Fokusomrade, Kvalitetsplan, Tegn, Tiltak
 
@@ -9,8 +10,8 @@ def plan_for(world, target: str, title: str | None = None) -> Kvalitetsplan:
     """A plan covering this year in the target's municipality, one per target."""
     plan, _ = Kvalitetsplan.objects.get_or_create(
         kommune=world.kommune[target], title=title or f"Plan {target}",
-        start_year=date.today().year - 1,
-        defaults={"end_year": date.today().year + 2, "vision": "Trygge barn",
+        start_year=timezone.localdate().year - 1,
+        defaults={"end_year": timezone.localdate().year + 2, "vision": "Trygge barn",
                   "main_goal": "Alle barn opplever et inkluderende miljø."},
     )
     return plan

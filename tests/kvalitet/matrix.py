@@ -1,6 +1,6 @@
-from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.access_matrix import ALL, DENIED, MUNICIPALITY, OWN_KINDERGARTEN, REDIRECT, Case
 from tests.kvalitet.factories import fokus_for, plan_for
@@ -22,7 +22,7 @@ def plan_data(world, target):
 
 def choice_data(world, target):
     fokus = fokus_for(world, target)
-    assert fokus.plan.covers(date.today().year)
+    assert fokus.plan.covers(timezone.localdate().year)
     return {"fokus-TOTAL_FORMS": 1, "fokus-INITIAL_FORMS": 0,
             "fokus-0-chosen": "on", "fokus-0-sub_goal": "Flere barn i lek ute"}
 

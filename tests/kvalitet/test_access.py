@@ -1,8 +1,8 @@
 """Who reads and who edits the quality framework, decided in kvalitet.access."""
 
-from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from barnehager.models import Membership, Role
 from kvalitet.access import plan_kommune_id
@@ -73,7 +73,7 @@ def test_a_leader_chooses_focus_for_her_own_kindergarten_only(world, plans):
 
 def test_every_member_sees_the_choices_but_a_leader_edits_only_her_own(world, plans):
     fokus = plans["own"].fokusomrader.get()
-    year = date.today().year
+    year = timezone.localdate().year
     own = BarnehageFokus.objects.create(barnehage=world.barnehage["own"], fokusomrade=fokus,
                                         year=year, sub_goal="Lek ute")
     sibling = BarnehageFokus.objects.create(barnehage=world.barnehage["sibling"],

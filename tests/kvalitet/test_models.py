@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Kvalitetsprinsipp
 from tests.kvalitet.factories import fokus_for, plan_for
@@ -55,7 +56,7 @@ def test_fokusomrade_titles_are_unique_per_plan(world):
 def test_a_kindergarten_chooses_a_focus_area_only_from_its_own_municipality(world):
     foreign_fokus = fokus_for(world, "foreign")
     choice = BarnehageFokus(barnehage=world.barnehage["own"], fokusomrade=foreign_fokus,
-                            year=date.today().year, sub_goal="Mer lek ute")
+                            year=timezone.localdate().year, sub_goal="Mer lek ute")
     with pytest.raises(ValidationError) as error:
         choice.full_clean()
     assert "fokusomrade" in error.value.message_dict
@@ -72,7 +73,7 @@ def test_a_choice_lies_inside_the_plan_period(world):
 
 def test_one_choice_per_kindergarten_focus_area_and_year(world):
     fokus = fokus_for(world, "own")
-    year = date.today().year
+    year = timezone.localdate().year
     BarnehageFokus.objects.create(barnehage=world.barnehage["own"], fokusomrade=fokus,
                                   year=year, sub_goal="Første")
     with pytest.raises(IntegrityError):

@@ -81,7 +81,7 @@ def test_double_coding_partner_hidden_until_both_submitted(world, setup):
 
 
 def test_leader_sees_results_of_own_primary_observations_once_submitted(world, setup):
-    runde, _, _, primary, coding, sibling = setup
+    runde, _, _, primary, _coding, _sibling = setup
     leader = world.users[Role.LEADER]
     assert ids(Observasjon.objects.visible_to(leader)) == {primary.pk}
     assert ids(Observasjonsrunde.objects.visible_to(leader)) == {runde.pk}

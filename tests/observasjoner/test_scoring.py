@@ -1,4 +1,4 @@
-"""The scoring module on hand-worked examples (DESIGN.md section 3)."""
+"""The scoring module on hand-worked examples (docs/domain.md, CLASS scoring)."""
 
 import pytest
 

@@ -4,6 +4,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+import weasyprint
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -126,8 +127,6 @@ def test_same_input_same_ids_and_different_charts_do_not_clash():
 
 
 def test_charts_embed_in_a_weasyprint_pdf():
-    import weasyprint
-
     with translation.override("en"):
         html = "".join(f"<div>{make()}</div>" for make in ALL)
     pdf = weasyprint.HTML(string=f"<html lang='en'><body>{html}</body></html>").write_pdf()

@@ -9,7 +9,13 @@ from observasjoner import scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
 from rapporter.selectors import Filters, SemesterKey
-from tests.rapporter.dashboards.factories import build_dataset
+from tests.rapporter.dashboards.factories import (
+    add_cycles,
+    build_dataset,
+    make_observation,
+    make_round,
+    uniform,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +88,7 @@ def test_groupings_by_kindergarten_network_cohort_and_age_group(data, world):
 def test_min_n_suppresses_small_groups(data):
     kommune, _obs = data
     loaded = selectors.load_observations(kommune)
-    [autumn, spring] = selectors.domain_trend(loaded, "prek", min_n=selectors.PRIVACY_MIN_N)
+    [autumn, _spring] = selectors.domain_trend(loaded, "prek", min_n=selectors.PRIVACY_MIN_N)
     assert autumn.figures["ES"].suppressed and autumn.figures["ES"].mean is None
     assert autumn.figures["ES"].n == 2 and autumn.suppressed
     bands = selectors.band_distribution(loaded, "prek", semester=None, min_n=5)
@@ -116,7 +122,7 @@ def test_departments_that_fell_a_band(data, world):
 
 
 def test_spread_between_cycles(data):
-    kommune, obs = data
+    kommune, _obs = data
     loaded = selectors.load_observations(kommune)
     spread = {row.dimension: row for row in selectors.cycle_spread(
         loaded, "prek", semester=SemesterKey.of(2025, "spring"))}
@@ -156,15 +162,8 @@ def test_semester_key_parsing():
 
 
 def test_every_loaded_result_equals_scoring_result_of(data, world):
-    kommune, obs = data
+    kommune, _obs = data
     # Add an observation with cycles the validity rules reject: short, interrupted, thin.
-    from tests.rapporter.dashboards.factories import (
-        add_cycles,
-        make_observation,
-        make_round,
-        uniform,
-    )
-
     runde = make_round(kommune, 2025, "autumn")
     mixed = make_observation(runde, world.avdeling["sibling"], world.users["observer"],
                              [uniform("prek", 5), uniform("prek", 6)])

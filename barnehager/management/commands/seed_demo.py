@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -20,7 +23,7 @@ DEMO_MODULES = [
 class Command(BaseCommand):
     help = "Loads the demo municipalities, kindergartens and users. Safe to run again."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError(
                 "Refusing to load demo data: demo users have known passwords and this is a "

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,12 +14,12 @@ class Command(BaseCommand):
             "All or nothing: a bad row is reported with its line number and nothing is "
             "imported.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--kommune", action="append", metavar="SLUG",
                             help="Only accept rows of this municipality (repeatable).")
 
-    def handle(self, *args, file: Path, kommune=None, **options):
+    def handle(self, *args: Any, file: Path, kommune=None, **options: Any) -> None:
         try:
             data = file.read_bytes()
         except OSError as error:

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,7 +13,7 @@ class Command(BaseCommand):
     help = ("Imports a supervision instrument (themes, criteria and a named scale) from a CSV "
             "or YAML file, all or nothing. See observasjoner/tilsyn_import.py for the format.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
         owner = parser.add_mutually_exclusive_group(required=True)
         owner.add_argument("--kommune", metavar="SLUG",
@@ -19,7 +22,8 @@ class Command(BaseCommand):
                            help="Share the instrument with every municipality (only for "
                                 "instruments free of licence terms).")
 
-    def handle(self, *args, file: Path, kommune: str | None, shared: bool, **options):
+    def handle(self, *args: Any, file: Path, kommune: str | None, shared: bool,
+               **options: Any) -> None:
         owner = None
         if not shared:
             owner = Kommune.objects.filter(slug=kommune).first()

@@ -16,6 +16,7 @@ import statistics
 import time
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
@@ -36,7 +37,10 @@ from barnehager.models import (
     Role,
     User,
 )
+from handleplaner.models import Evaluering, GoalReached, Handleplan, Mal
+from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak
 from observasjoner.models import Instrument, Observasjon, Observasjonsrunde, Skaar, Syklus
+from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
 from rapporter import charts, selectors
 
 
@@ -47,7 +51,7 @@ class Rollback(Exception):
 class Command(BaseCommand):
     help = "Seeds realistic data in a rolled-back transaction and times every dashboard page."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--kindergartens", type=int, default=86)
         parser.add_argument("--departments", type=int, default=375)
         parser.add_argument("--years", type=int, default=2,
@@ -56,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=3, help="Requests per page.")
         parser.add_argument("--seed", type=int, default=2025)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.options = options
         self.rng = random.Random(options["seed"])
         test_db = None
@@ -87,7 +91,7 @@ class Command(BaseCommand):
 
     # Seeding -------------------------------------------------------------------------------
 
-    def _run(self):
+    def _run(self) -> None:
         started = time.perf_counter()
         world = self._seed()
         seeded = time.perf_counter() - started
@@ -149,7 +153,7 @@ class Command(BaseCommand):
                     for avdeling in avdelinger])
                 observations += len(made)
                 sykluser, pending = [], []
-                begin = timezone.make_aware(datetime(year, start.month, 1, 9))
+                begin = datetime(year, start.month, 1, 9, tzinfo=timezone.get_current_timezone())
                 for observasjon in made:
                     for number in range(1, opts["cycles"] + 1):
                         at = begin + timedelta(minutes=25 * number)
@@ -183,12 +187,8 @@ class Command(BaseCommand):
                 "rounds": rounds, "observations": observations, "cycles": cycles,
                 "scores": scores}
 
-    def _seed_framework(self, kommune, barnehager, users):
+    def _seed_framework(self, kommune, barnehager, users) -> None:
         """One supervision per kindergarten, two action plans each, focus choices."""
-        from handleplaner.models import Evaluering, GoalReached, Handleplan, Mal
-        from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak
-        from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
-
         rng = self.rng
         instrument = TilsynInstrument.objects.filter(kommune__isnull=True).select_related(
             "skala").first()
@@ -229,7 +229,7 @@ class Command(BaseCommand):
 
     # Measuring ---------------------------------------------------------------------------
 
-    def _time_pages(self, world):
+    def _time_pages(self, world) -> None:
         kommune, barnehage, avdeling = world["kommune"], world["barnehage"], world["avdeling"]
         consultant, leader = world["users"][Role.CONSULTANT], world["users"][Role.LEADER]
         base = reverse("rapporter:dashboard-kommune", args=[kommune.slug])
@@ -269,7 +269,7 @@ class Command(BaseCommand):
                           f"{(time.perf_counter() - started) * 1000:.1f} ms for "
                           f"{len(data.rows)} counting observations")
 
-    def _time_charts(self, world):
+    def _time_charts(self, world) -> None:
         data = selectors.load_observations(world["kommune"])
         semester = data.selected_semester
         trend = selectors.domain_trend(data, "prek")

@@ -5,8 +5,11 @@
         --year 2025 --semester autumn
 """
 
+from __future__ import annotations
+
 import shutil
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +22,7 @@ from rapporter.reports import services
 class Command(BaseCommand):
     help = "Generates a report now (without Celery), publishes it and prints its path."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=[Kind.ANNUAL, Kind.KINDERGARTEN])
         parser.add_argument("--kommune", required=True, help="The municipality's slug.")
         parser.add_argument("--year", required=True, type=int)
@@ -28,7 +31,8 @@ class Command(BaseCommand):
                             help="The semester (kindergarten report).")
         parser.add_argument("--out", help="Also copy the PDF to this file.")
 
-    def handle(self, *args, kind, kommune, year, barnehage, semester, out, **options):
+    def handle(self, *args: Any, kind, kommune, year, barnehage, semester, out,
+               **options: Any) -> None:
         try:
             kommune = Kommune.objects.get(slug=kommune)
         except Kommune.DoesNotExist:

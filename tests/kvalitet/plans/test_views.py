@@ -1,11 +1,11 @@
 """The plan pages: reading, editing by consultants, and a leader's choice of focus."""
 
-from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from barnehager.models import Role
 from kvalitet.models import (
@@ -20,7 +20,7 @@ from tests.kvalitet.factories import fokus_for, plan_for
 from tests.world import ROLES
 
 pytestmark = pytest.mark.django_db
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 def login(client, world, role):

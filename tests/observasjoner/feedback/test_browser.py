@@ -2,7 +2,6 @@
 kindergarten's leader reads results and feedback, writes a practice story and sets the
 month's dimension."""
 
-from datetime import date
 
 import pytest
 from django.conf import settings
@@ -38,7 +37,7 @@ def test_feedback_results_stories_and_the_monthly_plan(world, browser, live_serv
         record_cycle(observasjon, number, scores)
     Observasjon.objects.filter(pk=observasjon.pk).update(
         status=Observasjon.Status.SUBMITTED, submitted_at=timezone.now(),
-        observed_on=date.today())
+        observed_on=timezone.localdate())
 
     context, page = tablet_page(browser, live_server)
     errors = watch_errors(page)

@@ -55,7 +55,7 @@ def observation_for(world, target: str, **fields) -> Observasjon:
         runde=runde_for(world.kommune[target]), avdeling=avdeling,
         observer=users[Role.OBSERVER],
         instrument=Instrument.objects.get(code=avdeling.instrument_code),
-        planned_date=date.today(), **fields)
+        planned_date=timezone.localdate(), **fields)
 
 
 def record_cycle(observasjon: Observasjon, number: int, scores: dict[str, int],
@@ -76,7 +76,7 @@ def record_cycle(observasjon: Observasjon, number: int, scores: dict[str, int],
 
 def submitted_for(world, target: str) -> Observasjon:
     return observation_for(world, target, status=Observasjon.Status.SUBMITTED,
-                           submitted_at=timezone.now(), observed_on=date.today())
+                           submitted_at=timezone.now(), observed_on=timezone.localdate())
 
 
 def _url(name: str, make=observation_for):

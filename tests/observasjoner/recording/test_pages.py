@@ -42,7 +42,7 @@ def submit(observasjon, cycles=3, scores=PREK):
         record_cycle(observasjon, number, scores)
     observasjon.status = Observasjon.Status.SUBMITTED
     observasjon.submitted_at = timezone.now()
-    observasjon.observed_on = date.today()
+    observasjon.observed_on = timezone.localdate()
     observasjon.save()
     return observasjon
 

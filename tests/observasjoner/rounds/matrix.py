@@ -1,8 +1,9 @@
 """Tenancy cases of the consultant's round, amendment, reliability, import and export pages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from barnehager.models import Role
 from observasjoner.models import Instrument, Observasjon, Observasjonsrunde
@@ -15,7 +16,7 @@ CONSULTANT_PAGES = {"consultant": ALL, "admin": ALL, "leader": DENIED, "observer
 
 
 def _round(world, target, status=Observasjonsrunde.Status.PLANNING):
-    today = date.today()
+    today = timezone.localdate()
     return Observasjonsrunde.objects.create(
         kommune=world.kommune[target], name=f"Runde {target}", semester="autumn",
         year=today.year, start_date=today, end_date=today + timedelta(days=60), status=status)

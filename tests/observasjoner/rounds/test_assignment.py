@@ -215,7 +215,7 @@ def test_every_manual_change_is_checked_with_the_reason_shown(planned):
 
 
 def test_a_second_coding_follows_the_same_rules(planned):
-    runde, target, observasjon, first, second, worker = planned
+    _runde, _target, observasjon, first, second, worker = planned
     with pytest.raises(AssignmentRefused) as refused:
         assignment.add_second_coding(observasjon, first)
     assert refused.value.reasons == ["Forste is already the first observer of this department."]
@@ -240,7 +240,7 @@ def test_a_second_coding_follows_the_same_rules(planned):
 
 
 def test_only_planned_observations_change(planned):
-    runde, target, observasjon, first, second, worker = planned
+    _runde, _target, observasjon, _first, second, _worker = planned
     Observasjon.objects.filter(pk=observasjon.pk).update(status=Observasjon.Status.IN_PROGRESS)
     observasjon.refresh_from_db()
     with pytest.raises(AssignmentRefused) as refused:
@@ -252,7 +252,7 @@ def test_only_planned_observations_change(planned):
 
 
 def test_removing_an_observation_frees_the_department(planned):
-    runde, target, observasjon, first, second, worker = planned
+    runde, target, observasjon, _first, second, _worker = planned
     assignment.add_second_coding(observasjon, second)
     assignment.remove_observation(observasjon)
     assert not Observasjon.objects.exists()
@@ -261,7 +261,7 @@ def test_removing_an_observation_frees_the_department(planned):
 
 def test_closing_a_round_locks_its_submitted_observations(kom, net, planned,
                                                           django_capture_on_commit_callbacks):
-    runde, target, observasjon, first, second, worker = planned
+    runde, target, observasjon, _first, second, _worker = planned
     consultant = f.consultant(kom)
     with pytest.raises(AssignmentRefused):
         assignment.close_round(runde, consultant)
@@ -290,7 +290,7 @@ def test_closing_a_round_locks_its_submitted_observations(kom, net, planned,
 
 
 def test_progress_counts_planned_done_and_overdue(planned):
-    runde, target, observasjon, first, second, worker = planned
+    runde, target, observasjon, _first, second, _worker = planned
     other = assignment.assign(runde, f.avdeling(target.barnehage, "Annen"), second,
                               date(2030, 10, 1))
     third = assignment.assign(runde, f.avdeling(target.barnehage, "Tredje"), second,

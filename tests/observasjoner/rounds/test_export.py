@@ -48,7 +48,8 @@ def test_csv_has_one_row_per_observation_with_scores_from_scoring(client, world,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="observasjoner-aby.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # for Excel
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = list(rows[0])
     for column in ["barnehage", "avdeling", "date", "observer", "instrument", "valid_cycles",
                    *DIMENSIONS, *DOMAINS, *(f"{code} band" for code in DOMAINS)]:
@@ -114,7 +115,7 @@ def test_a_round_can_be_exported_alone(client, world, observed):
     client.force_login(world.users[Role.CONSULTANT])
     response = client.get(reverse("observasjoner:export", args=["aby"]),
                           {"runde": other.pk})
-    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 1
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))) == 1
     foreign = f.runde(world.kommune["foreign"])
     assert client.get(reverse("observasjoner:export", args=["aby"]),
                       {"runde": foreign.pk}).status_code == 404

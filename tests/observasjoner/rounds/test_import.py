@@ -6,10 +6,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from barnehager.models import Role
+from barnehager.models import Membership, Role
 from observasjoner import scoring
 from observasjoner.models import Observasjon, Observasjonsrunde, Skaar, Syklus
 from observasjoner.rounds.importing import ImportFailed, import_observations
+from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +109,6 @@ def test_a_file_imported_twice_is_refused_the_second_time(world):
 
 
 def test_a_second_observer_on_the_same_day_is_a_second_coding(world):
-    from barnehager.models import Membership
-    from tests.world import make_user
-
     second = make_user("andre@example.test")
     Membership.objects.create(user=second, role=Role.OBSERVER, kommune=world.kommune["own"],
                               barnehage=world.barnehage["own"])

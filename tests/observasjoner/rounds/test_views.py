@@ -1,7 +1,7 @@
 """The consultant's round pages: create and propose, adjust with reasons, publish, close,
 amend, reliability; and the round page's query count."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from barnehager.models import Membership, Role, Sertifisering
 from observasjoner.models import Endring, Instrument, Observasjon, Observasjonsrunde, Skaar
@@ -37,7 +37,7 @@ def _second_observer(world, email="andre@example.test", barnehage="sibling"):
     user = make_user(email)
     Membership.objects.create(user=user, role=Role.OBSERVER, kommune=world.kommune["own"],
                               barnehage=world.barnehage[barnehage])
-    today = date.today()
+    today = timezone.localdate()
     for instrument in Instrument.objects.all():
         Sertifisering.objects.create(user=user, instrument=instrument,
                                      certified_on=today - timedelta(days=300),
@@ -47,7 +47,7 @@ def _second_observer(world, email="andre@example.test", barnehage="sibling"):
 
 def test_creating_a_round_proposes_a_plan(client, world, consultant):
     _second_observer(world)
-    today = date.today()
+    today = timezone.localdate()
     response = client.post(reverse("observasjoner:runde-create"), {
         "kommune": world.kommune["own"].pk, "name": "", "semester": "autumn",
         "year": today.year, "start_date": today + timedelta(days=1),
@@ -72,37 +72,37 @@ def test_creating_a_round_proposes_a_plan(client, world, consultant):
 
 
 def test_a_refused_addition_shows_its_reason_and_adds_nothing(client, world, consultant):
-    runde = f.runde(world.kommune["own"], start=date.today(),
-                    end=date.today() + timedelta(days=30))
+    runde = f.runde(world.kommune["own"], start=timezone.localdate(),
+                    end=timezone.localdate() + timedelta(days=30))
     observer = world.users[Role.OBSERVER]  # works in A1
     response = client.post(reverse("observasjoner:runde-add", args=[runde.pk]), {
         "avdeling": world.avdeling["own"].pk, "observer": observer.pk,
-        "planned_date": date.today() + timedelta(days=2)})
+        "planned_date": timezone.localdate() + timedelta(days=2)})
     assert response.status_code == 200
     assert "Observer.A works in A1 barnehage and cannot observe it." in response.content.decode()
     assert not Observasjon.objects.exists()
     response = client.post(reverse("observasjoner:runde-add", args=[runde.pk]), {
         "avdeling": world.avdeling["sibling"].pk, "observer": observer.pk,
-        "planned_date": date.today() + timedelta(days=2)})
+        "planned_date": timezone.localdate() + timedelta(days=2)})
     assert response.status_code == 302
     assert Observasjon.objects.get().avdeling == world.avdeling["sibling"]
 
 
 def test_a_refused_change_shows_its_reason(client, world, consultant):
     other = _second_observer(world)
-    runde = f.runde(world.kommune["own"], start=date.today(),
-                    end=date.today() + timedelta(days=60))
+    runde = f.runde(world.kommune["own"], start=timezone.localdate(),
+                    end=timezone.localdate() + timedelta(days=60))
     observasjon = f.observation(runde, world.avdeling["own"], other,
-                                day=date.today() + timedelta(days=3))
+                                day=timezone.localdate() + timedelta(days=3))
     url = reverse("observasjoner:runde-observasjon-edit", args=[observasjon.pk])
     page = client.get(url).content.decode()
     assert "Observer.A works in A1 barnehage and cannot observe it." in page  # candidates
     response = client.post(url, {"observer": other.pk,
-                                 "planned_date": date.today() + timedelta(days=45)})
+                                 "planned_date": timezone.localdate() + timedelta(days=45)})
     assert response.status_code == 200
     assert "Andre&#x27;s certification for CLASS Pre-K expired on" in response.content.decode()
     observasjon.refresh_from_db()
-    assert observasjon.planned_date == date.today() + timedelta(days=3)
+    assert observasjon.planned_date == timezone.localdate() + timedelta(days=3)
     response = client.post(reverse("observasjoner:runde-observasjon-second",
                                    args=[observasjon.pk]), {"observer": other.pk})
     assert "Andre is already the first observer of this department." in \
@@ -235,7 +235,8 @@ def _grow(world, departments: int):
 
 
 def test_the_round_page_costs_the_same_queries_at_two_sizes(client, world, consultant):
-    f.runde(world.kommune["own"], start=date.today(), end=date.today() + timedelta(days=40))
+    today = timezone.localdate()
+    f.runde(world.kommune["own"], start=today, end=today + timedelta(days=40))
     runde = Observasjonsrunde.objects.get()
     url = reverse("observasjoner:runde-detail", args=[runde.pk])
     _grow(world, 2)

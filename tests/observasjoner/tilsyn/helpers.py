@@ -3,6 +3,9 @@ supervisions in a chosen state."""
 
 from datetime import date, timedelta
 
+from django.utils import translation
+
+from handleplaner.models import Handleplan, Mal
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering, Utviklingspunkt
 
 VISIT = date(2025, 10, 1)
@@ -31,8 +34,6 @@ def make_tilsyn(barnehage, consultant, *, outcome: str = "", status: str = "draf
 
 def make_action_plan(tilsyn, title: str = "Fællesskab for alle"):
     """An action plan started from a new development point of `tilsyn`."""
-    from handleplaner.models import Handleplan, Mal
-
     point = Utviklingspunkt.objects.create(tilsyn=tilsyn, text=f"Punkt: {title}")
     return Handleplan.objects.create(barnehage=tilsyn.barnehage, title=title,
                                      mal=Mal.objects.order_by("pk").first(),
@@ -41,8 +42,6 @@ def make_action_plan(tilsyn, title: str = "Fællesskab for alle"):
 
 def english(settings):
     """Runs a test in English whatever translations exist: the assertions read msgids."""
-    from django.utils import translation
-
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from observasjoner.tilsyn import services
 from observasjoner.tilsyn.models import Tilsyn, Tilsynsrapport, Utviklingspunkt
 from tests.observasjoner.tilsyn.helpers import english as _english
 from tests.observasjoner.tilsyn.helpers import make_action_plan, make_tilsyn
@@ -37,7 +38,7 @@ def serious(world):
 
 
 def test_publishing_stores_a_pdf_with_name_outcome_and_escaped_text(serious):
-    serious.publish(today=date(2025, 11, 3))
+    services.publish(serious, today=date(2025, 11, 3))
     serious.refresh_from_db()
     rapport = Tilsynsrapport.objects.get(tilsyn=serious)
     pdf = bytes(rapport.pdf)
@@ -58,12 +59,12 @@ def test_publishing_stores_a_pdf_with_name_outcome_and_escaped_text(serious):
 
 
 def test_publishing_again_keeps_the_first_date_and_renders_a_new_report(serious):
-    serious.publish(today=date(2025, 11, 3))
+    services.publish(serious, today=date(2025, 11, 3))
     first = Tilsynsrapport.objects.get(tilsyn=serious)
     serious.board_comment = "Foreldrerådet støtter planen."
     serious.board_comment_date = date(2025, 11, 20)
     serious.save()
-    serious.publish(today=date(2025, 11, 21))
+    services.publish(serious, today=date(2025, 11, 21))
     second = Tilsynsrapport.objects.get(tilsyn=serious)
     serious.refresh_from_db()
     assert serious.published_on == date(2025, 11, 3)
@@ -74,7 +75,7 @@ def test_publishing_again_keeps_the_first_date_and_renders_a_new_report(serious)
 def test_a_draft_cannot_be_published(world):
     draft = make_tilsyn(world.barnehage["own"], world.users["consultant"], outcome="none")
     with pytest.raises(Exception, match="Complete the supervision"), translation.override("en"):
-        draft.publish()
+        services.publish(draft)
     assert not Tilsynsrapport.objects.exists()
 
 

@@ -1,9 +1,10 @@
 """The supervision pages, walked through as a consultant and read as a leader."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering, Utviklingspunkt
 from tests.observasjoner.tilsyn.helpers import english as _english
@@ -75,7 +76,7 @@ def test_a_consultant_records_completes_and_publishes_a_supervision(client, worl
     assert response.status_code == 302
     client.post(url("tilsyn-close", tilsyn.pk))
     tilsyn.refresh_from_db()
-    assert tilsyn.closed_on == date.today()
+    assert tilsyn.closed_on == timezone.localdate()
 
 
 def test_the_edit_page_labels_each_rating_with_the_level_name(client, world):
@@ -146,7 +147,7 @@ def test_the_leader_reads_the_assessment_without_any_action(client, world):
 
 def test_the_list_filters_and_names_kindergartens_without_a_recent_report(client, world):
     consultant = world.users["consultant"]
-    today = date.today()
+    today = timezone.localdate()
     make_tilsyn(world.barnehage["own"], consultant, outcome="concern", status="published",
                 published_on=today - timedelta(days=100))
     make_tilsyn(world.barnehage["sibling"], consultant, outcome="none", status="published",

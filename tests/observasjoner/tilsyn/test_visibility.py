@@ -3,7 +3,7 @@
 import pytest
 
 from barnehager.models import User
-from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument
+from observasjoner.tilsyn.models import Skala, Tilsyn, TilsynInstrument
 from tests.observasjoner.tilsyn.helpers import make_tilsyn
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,6 @@ def test_a_leader_reading_a_draft_gets_404(client, world, supervisions):
 
 
 def test_instruments_consultants_see_the_shared_ones_and_their_municipality_own(world):
-    from observasjoner.tilsyn.models import Skala
-
     skala = Skala.objects.create(name="Skala", good_from=1)
     own = TilsynInstrument.objects.create(kommune=world.kommune["own"], name="A", skala=skala)
     foreign = TilsynInstrument.objects.create(kommune=world.kommune["foreign"], name="B",

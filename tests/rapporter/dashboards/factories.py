@@ -10,7 +10,11 @@ from itertools import count
 from django.utils import timezone
 
 from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje, User
+from handleplaner.models import Evaluering, GoalReached, Handleplan, Mal
+from kvalitet.models import BarnehageFokus
 from observasjoner.models import Instrument, Observasjon, Observasjonsrunde, Skaar, Syklus
+from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
+from tests.kvalitet.factories import fokus_for
 
 _numbers = count(1)
 
@@ -61,7 +65,7 @@ def _instrument_cached(code: str) -> Instrument:
 def add_cycles(items: list[tuple[Observasjon, list[dict[str, int]]]], *, minutes: int = 20,
                first: int = 1):
     """Cycles (numbered from `first`) and scores for many observations in two bulk inserts."""
-    start = timezone.make_aware(datetime(2025, 9, 1, 9, 0))
+    start = datetime(2025, 9, 1, 9, 0, tzinfo=timezone.get_current_timezone())
     sykluser, pending = [], []
     for observasjon, cycles in items:
         for number, scores in enumerate(cycles, start=first):
@@ -156,8 +160,6 @@ def build_dataset(world):
 def make_tilsyn(barnehage, consultant, *, outcome: str = "", status: str = "completed",
                 level: int = 3):
     """A supervision with the shared instrument, every criterion rated at `level`."""
-    from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
-
     instrument = TilsynInstrument.objects.get(kommune__isnull=True,
                                               language=barnehage.kommune.language)
     visit = date(2025, 10, 1)
@@ -173,18 +175,12 @@ def make_tilsyn(barnehage, consultant, *, outcome: str = "", status: str = "comp
 
 
 def make_action_plan(barnehage, title: str, **fields):
-    from handleplaner.models import Handleplan, Mal
-
     return Handleplan.objects.create(barnehage=barnehage, title=title,
                                      mal=Mal.objects.order_by("pk").first(), **fields)
 
 
 def build_framework(world):
     """Supervisions, action plans and focus choices in municipality A (and one in B)."""
-    from handleplaner.models import Evaluering, GoalReached
-    from kvalitet.models import BarnehageFokus
-    from tests.kvalitet.factories import fokus_for
-
     consultant = world.users["consultant"]
     a1, a2 = world.barnehage["own"], world.barnehage["sibling"]
     good = make_tilsyn(a1, consultant, outcome="none", status="completed", level=3)

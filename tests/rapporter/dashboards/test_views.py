@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from barnehager.models import AgeGroup, Avdeling
+from barnehager.models import AgeGroup, Avdeling, Membership
 from observasjoner import scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
@@ -17,8 +18,6 @@ from tests.rapporter.dashboards.factories import build_dataset, build_framework
 
 @pytest.fixture(autouse=True)
 def english(settings):
-    from django.utils import translation
-
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
@@ -39,7 +38,7 @@ def kommune_url(kommune, **params):
 
 
 def test_consultant_sees_municipality_overview(client, world, data):
-    kommune, obs, _framework = data
+    kommune, _obs, _framework = data
     client.force_login(world.users["consultant"])
     response = client.get(kommune_url(kommune))
     assert response.status_code == 200
@@ -67,7 +66,7 @@ def test_small_groups_are_marked_not_hidden_for_consultants(client, world, data)
 
 
 def test_filters_are_kept_in_the_url_and_in_drill_down_links(client, world, data):
-    kommune, obs, _framework = data
+    kommune, _obs, _framework = data
     client.force_login(world.users["consultant"])
     response = client.get(kommune_url(kommune, semester="2024-autumn", instrument="prek"))
     html = response.content.decode()
@@ -148,7 +147,7 @@ def test_supervision_action_plan_and_focus_panels(client, world, data):
 
 
 def test_leader_sees_her_own_kindergarten_only(client, world, data):
-    kommune, obs, _framework = data
+    kommune, _obs, _framework = data
     client.force_login(world.users["leader"])
     a1 = world.barnehage["own"]
     html = client.get(reverse("rapporter:dashboard-barnehage", args=[a1.pk])).content.decode()
@@ -183,8 +182,6 @@ def test_department_page_shows_each_observation_with_cycle_spread(client, world,
 
 
 def test_index_lists_dashboards_when_there_are_several(client, world, data):
-    from barnehager.models import Membership
-
     leader = world.users["leader"]
     Membership.objects.create(user=leader, role="leader", kommune=world.kommune["own"],
                               barnehage=world.barnehage["sibling"])

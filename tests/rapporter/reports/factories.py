@@ -65,7 +65,7 @@ def build_report_world(world) -> ReportWorld:
                 status=Tilsyn.Status.COMPLETED, level=2)
     overdue = make_action_plan(world.barnehage["sibling"], "Tryggere overganger")
     on_time = make_action_plan(world.barnehage["own"], "Mer språk ved måltidet")
-    created = timezone.make_aware(datetime(YEAR, 3, 1, 12, 0))
+    created = datetime(YEAR, 3, 1, 12, 0, tzinfo=timezone.get_current_timezone())
     Handleplan.objects.filter(pk=overdue.pk).update(status="in_progress", created_at=created,
                                                     deadline=date(YEAR, 6, 1))
     Handleplan.objects.filter(pk=on_time.pk).update(status="approved", created_at=created,

@@ -1,5 +1,5 @@
 """Report tasks on a real Celery worker against Redis (the broker and result backend of
-the environment): the kindergarten reports of a whole municipality as one group, and a
+the environment): the kindergarten reports of a whole municipality side by side, and a
 failing report that the worker retries instead of publishing anything."""
 
 import time
@@ -10,6 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
 from django.apps import apps as django_apps
 
+import rapporter.reports.tasks  # noqa: F401 - registers the tasks with the worker's app
 from kvalitet.celery import app
 from rapporter.models import Kind, Rapport, Status
 from rapporter.reports import services
@@ -29,12 +30,11 @@ def instruments(transactional_db):
 
 @pytest.fixture
 def worker(settings, tmp_path):
-    """Three worker threads on Redis, so a group's tasks run side by side; the app's
+    """Three worker threads on Redis, so several reports run side by side; the app's
     configuration is put back afterwards and the queue emptied."""
     if app.conf.broker_url.startswith("memory://"):
         pytest.skip("needs CELERY_BROKER_URL pointing at Redis")
     settings.MEDIA_ROOT = tmp_path
-    import rapporter.reports.tasks  # noqa: F401 - registers the tasks with the worker's app
 
     saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
     app.conf.update(task_always_eager=False)
@@ -56,7 +56,7 @@ def wait_for(condition, timeout=90):
     return False
 
 
-def test_kindergarten_reports_of_a_municipality_run_as_one_group(worker):
+def test_kindergarten_reports_of_a_municipality_run_side_by_side(worker):
     world = build_world()
     kommune = world.kommune["own"]
     grow_kommune(kommune, world.users["observer"], 3, semesters=((2025, "autumn"),))
