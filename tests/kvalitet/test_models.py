@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from barnehager.privacy import NO_CHILD_NAMES
 from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Kvalitetsprinsipp
 from tests.kvalitet.factories import fokus_for, plan_for
 
@@ -82,5 +83,6 @@ def test_one_choice_per_kindergarten_focus_area_and_year(world):
 
 
 def test_the_sub_goal_warns_against_childrens_names():
-    help_text = str(BarnehageFokus._meta.get_field("sub_goal").help_text)
-    assert "children's names" in help_text
+    help_text = BarnehageFokus._meta.get_field("sub_goal").help_text
+    assert help_text == NO_CHILD_NAMES
+    assert "child's name" in str(help_text)
