@@ -96,6 +96,15 @@ class KommuneQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=scope.kommune_ids())
 
+    def managed_by(self, user: AnyUser) -> KommuneQuerySet:
+        """The municipalities the user manages: where she is consultant or admin (every one
+        for a superuser). Whose rounds she plans, supervisions she makes, quality plans she
+        edits, reports she orders and dashboards she reads."""
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+
 
 class BarnehageQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> BarnehageQuerySet:

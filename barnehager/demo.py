@@ -7,10 +7,9 @@ Every write is keyed on a natural key, so running the seed again changes nothing
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
 
 from barnehager.models import (
     AgeGroup,
@@ -22,7 +21,6 @@ from barnehager.models import (
     OwnerType,
     Pulje,
     Role,
-    Sertifisering,
     Strukturtall,
     User,
 )
@@ -128,21 +126,7 @@ def seed(stdout) -> None:
                                              barnehage=barnehage)
             if role == Role.ADMIN:
                 user.groups.add(admin_group)
-            if role == Role.OBSERVER:
-                _certify(user)
         stdout.write(f"  {kommune}: {len(barnehager)} kindergartens")
-
-
-def _certify(user: User) -> None:
-    """Certified for both CLASS instruments within the last year."""
-    from observasjoner.models import Instrument
-
-    certified_on = timezone.localdate().replace(day=1) - timedelta(days=90)
-    for instrument in Instrument.objects.filter(code__in=("toddler", "prek")):
-        if not Sertifisering.objects.filter(user=user, instrument=instrument).exists():
-            Sertifisering.objects.create(user=user, instrument=instrument,
-                                         certified_on=certified_on,
-                                         valid_until=certified_on + timedelta(days=365))
 
 
 def _admin_group() -> Group:

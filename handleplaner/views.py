@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, is_leader
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, is_leader, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
+from barnehager.models import User
 from barnehager.pdf import render_pdf
 from handleplaner import selectors, services
 from handleplaner.forms import (
@@ -417,3 +418,13 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="handleplan-{plan.pk}.pdf"'
     return response
 
+
+
+def home_section(user: User) -> dict[str, object] | None:
+    """A leader's plans and what falls due; a consultant's queue counts (registered in
+    handleplaner/apps.py)."""
+    scope = scope_of(user)
+    today = timezone.localdate()
+    leader = selectors.leader_home(user, today) if scope.has_role(ROLE_LEADER) else None
+    counts = selectors.queue_counts(user, today) if scope.has_role(*MUNICIPAL_ROLES) else None
+    return {"leader": leader, "counts": counts, "today": today}

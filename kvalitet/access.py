@@ -80,12 +80,6 @@ class BarnehageFokusQuerySet(models.QuerySet):
         return self.filter(municipal_or_own(scope, ROLE_LEADER))
 
 
-def editable_kommune_ids(user: AnyUser) -> set[int] | None:
-    """Municipalities whose plans the user edits; None means every one (a superuser)."""
-    scope = scope_of(user)
-    return None if scope.superuser else scope.kommune_ids(*PLAN_EDITORS)
-
-
 def plan_kommune_id(obj: Any) -> int | None:
     """The municipality of a plan or of any part of one."""
     if hasattr(obj, "kommune_id"):

@@ -164,10 +164,12 @@ def _seed_observers(kommune: Kommune, barnehager: list[Barnehage], today: date) 
                                          barnehage=barnehager[spec.workplace])
         _certify(user, instruments, today - timedelta(days=spec.certified_days_ago))
         users.append(user)
+    # The organisation's demo observer: certified three months before the month of the first
+    # seed; a later seed keeps that date.
     demo_observer = User.objects.get(email=demo_email(Role.OBSERVER, kommune.slug))
     current = Sertifisering.objects.filter(user=demo_observer).order_by("-valid_until").first()
-    if current is not None:
-        _certify(demo_observer, instruments, current.certified_on)
+    _certify(demo_observer, instruments, current.certified_on if current is not None
+             else today.replace(day=1) - timedelta(days=90))
     return [demo_observer, *users]
 
 

@@ -4,13 +4,14 @@ settings and recommendations editable. A municipal admin sees her own municipali
 from django.contrib import admin
 
 from barnehager.admin import TenantAdmin
-from rapporter.models import Anbefaling, Rapport, Rapportinnstilling, managed_kommuner
+from barnehager.models import Kommune
+from rapporter.models import Anbefaling, Rapport, Rapportinnstilling
 
 
 class KommuneScopedAdmin(TenantAdmin):
     def get_queryset(self, request):
         return admin.ModelAdmin.get_queryset(self, request).filter(
-            kommune__in=managed_kommuner(request.user))
+            kommune__in=Kommune.objects.managed_by(request.user))
 
 
 @admin.register(Rapport)

@@ -17,7 +17,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
-from barnehager.models import Kommune
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -67,15 +66,6 @@ class RapportQuerySet(models.QuerySet):
 
     def published(self) -> RapportQuerySet:
         return self.filter(status=Status.PUBLISHED)
-
-
-def managed_kommuner(user):
-    """Municipalities whose reports the user orders and whose report texts she writes:
-    consultants and admins, in their own municipalities."""
-    scope = scope_of(user)
-    if scope.superuser:
-        return Kommune.objects.all()
-    return Kommune.objects.filter(pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
 
 
 def report_upload_to(rapport: Rapport, filename: str) -> str:

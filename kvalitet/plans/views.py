@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from barnehager.access import ROLE_LEADER, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
-from barnehager.models import Barnehage, Kommune
-from kvalitet.access import FOCUS_CHOOSERS, PLAN_EDITORS, PLAN_READERS, editable_kommune_ids
+from barnehager.models import Barnehage, Kommune, User
+from kvalitet.access import FOCUS_CHOOSERS, PLAN_EDITORS, PLAN_READERS
 from kvalitet.models import BarnehageFokus, Fokusomrade, Kvalitetsplan, Tiltak, TiltakStatus
 from kvalitet.plans import selectors, services
 from kvalitet.plans.forms import (
@@ -104,9 +104,8 @@ def tiltak_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*PLAN_EDITORS)
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    ids = editable_kommune_ids(request.user)
-    kommuner = Kommune.objects.all() if ids is None else Kommune.objects.filter(pk__in=ids)
-    form = KvalitetsplanForm(request.POST or None, kommuner=kommuner)
+    form = KvalitetsplanForm(request.POST or None,
+                             kommuner=Kommune.objects.managed_by(request.user))
     if request.method == "POST" and form.is_valid():
         plan = form.save()
         messages.success(request, _("The plan was created. Add its principles below."))
@@ -219,3 +218,8 @@ def barnehage_fokus(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "barnehage": barnehage, "year": year, "years": years, "formset": formset,
         "current_year": today.year,
     })
+
+
+def home_section(user: User) -> dict[str, object]:
+    """The home page's quality-plan section (registered in kvalitet/apps.py)."""
+    return {"summary": selectors.home_summary(user)}

@@ -23,8 +23,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER, Scope, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
+from barnehager.models import Barnehage, User
 from observasjoner import scoring
 from observasjoner.models import Activity, Observasjon
 from observasjoner.recording import services
@@ -236,3 +237,42 @@ def service_worker(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+# The home page's section (registered in observasjoner/apps.py) ----------------------------
+
+HOME_ROWS = 5
+
+
+def home_section(user: User) -> dict[str, object] | None:
+    """An observer's next observations and a leader's latest results; None for others."""
+    scope = scope_of(user)
+    upcoming = _upcoming_observations(user) if scope.has_role(ROLE_OBSERVER) else None
+    led = _led_kindergartens_results(user, scope) if scope.has_role(ROLE_LEADER) else None
+    if upcoming is None and led is None:
+        return None
+    return {"upcoming": upcoming, "led": led}
+
+
+def _upcoming_observations(user: User) -> list[Observasjon]:
+    """The observer's observations still to record, soonest first."""
+    return list(
+        Observasjon.objects.assigned_to(user)
+        .filter(status__in=[Observasjon.Status.PLANNED, Observasjon.Status.IN_PROGRESS])
+        .select_related("avdeling__barnehage", "instrument")
+        .order_by("planned_date", "pk")[:HOME_ROWS]
+    )
+
+
+def _led_kindergartens_results(user: User, scope: Scope) -> dict[str, object]:
+    """A leader's kindergartens and their latest submitted observations."""
+    led_ids = scope.barnehage_ids(ROLE_LEADER)
+    return {
+        "barnehager": list(Barnehage.objects.filter(pk__in=led_ids).order_by("name")),
+        "observations": list(
+            Observasjon.objects.results_visible_to(user).done()
+            .filter(double_coding_of__isnull=True, avdeling__barnehage_id__in=led_ids)
+            .select_related("avdeling__barnehage", "instrument")
+            .order_by("-submitted_at", "-pk")[:HOME_ROWS]
+        ),
+    }

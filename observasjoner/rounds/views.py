@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from barnehager import downloads
-from barnehager.access import MUNICIPAL_ROLES, scope_of
+from barnehager.access import MUNICIPAL_ROLES
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Kommune, Nettverk
 from barnehager.selectors import EXPIRY_WARNING_DAYS
@@ -61,13 +61,6 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)} %"
 
 
-def municipal_kommuner(user):
-    scope = scope_of(user)
-    if scope.superuser:
-        return Kommune.objects.all()
-    return Kommune.objects.filter(pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-
-
 def _plannable_round(request: AuthenticatedHttpRequest, pk: int) -> Observasjonsrunde:
     return get_object_or_404(
         Observasjonsrunde.objects.plannable_by(request.user).select_related("kommune"), pk=pk)
@@ -93,12 +86,12 @@ def runde_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                             observasjoner__planned_date__lt=today)
                             & ~Q(observasjoner__status__in=DONE_STATUSES))))
     return render(request, "observasjoner/rounds/runde_list.html", {
-        "runder": runder, "kommuner": municipal_kommuner(request.user)})
+        "runder": runder, "kommuner": Kommune.objects.managed_by(request.user)})
 
 
 @role_required(*MUNICIPAL_ROLES)
 def runde_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    kommuner = list(municipal_kommuner(request.user))
+    kommuner = list(Kommune.objects.managed_by(request.user))
     form = RundeForm(request.POST or None, kommuner=Kommune.objects.filter(
         pk__in=[kommune.pk for kommune in kommuner]))
     if request.method == "POST" and form.is_valid():
@@ -438,7 +431,7 @@ def observasjon_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @role_required(*MUNICIPAL_ROLES)
 def reliability_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    kommune_ids = list(municipal_kommuner(request.user).values_list("pk", flat=True))
+    kommune_ids = list(Kommune.objects.managed_by(request.user).values_list("pk", flat=True))
     pairs = reliability.double_coded_pairs(kommune_ids)
     observers = reliability.observer_agreement(pairs)
     shown = pairs[:SHOWN_PAIRS]
@@ -464,7 +457,7 @@ def reliability_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*MUNICIPAL_ROLES)
 def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    kommuner = municipal_kommuner(request.user)
+    kommuner = Kommune.objects.managed_by(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, kommuner=kommuner)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -490,7 +483,7 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*MUNICIPAL_ROLES)
 def export_view(request: AuthenticatedHttpRequest, kommune: str) -> HttpResponse:
-    kommune_obj = get_object_or_404(municipal_kommuner(request.user), slug=kommune)
+    kommune_obj = get_object_or_404(Kommune.objects.managed_by(request.user), slug=kommune)
     fmt = request.GET.get("format", downloads.CSV)
     if fmt not in downloads.FORMATS:
         fmt = downloads.CSV

@@ -7,21 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from barnehager.access import MUNICIPAL_ROLES, scope_of
 from barnehager.models import Barnehage, Kommune
 from barnehager.privacy import NO_CHILD_NAMES
 from barnehager.widgets import DateInput
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Utviklingspunkt
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-
-
-def consultant_kommuner(user):
-    """The municipalities where `user` works as consultant or admin."""
-    scope = scope_of(user)
-    kommuner = Kommune.objects.all()
-    return kommuner if scope.superuser else kommuner.filter(
-        pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
 
 
 class TilsynCreateForm(forms.ModelForm):
@@ -33,7 +24,7 @@ class TilsynCreateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kommuner = consultant_kommuner(user)
+        kommuner = Kommune.objects.managed_by(user)
         self.fields["barnehage"].queryset = Barnehage.objects.filter(
             kommune__in=kommuner).select_related("kommune")
         self.fields["instrument"].queryset = TilsynInstrument.objects.visible_to(user)
@@ -175,7 +166,7 @@ class InstrumentUploadForm(forms.Form):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kommune"].queryset = consultant_kommuner(user)
+        self.fields["kommune"].queryset = Kommune.objects.managed_by(user)
         if self.fields["kommune"].queryset.count() == 1:
             self.fields["kommune"].initial = self.fields["kommune"].queryset.get()
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import rules
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -25,8 +24,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, scope_of
 from barnehager.privacy import NO_CHILD_NAMES
+from observasjoner.tilsyn.access import TilsynInstrumentQuerySet, TilsynQuerySet
 
 
 class Language(models.TextChoices):
@@ -72,26 +71,6 @@ class SkalaNiva(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} {self.name}"
-
-
-class TilsynInstrumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TilsynInstrumentQuerySet:
-        """Consultants and admins: the shared instruments and their municipality's own."""
-        scope = scope_of(user)
-        if scope.superuser:
-            return self
-        if not scope.has_role(*MUNICIPAL_ROLES):
-            return self.none()
-        return self.filter(models.Q(kommune__isnull=True)
-                           | models.Q(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES)))
-
-    def available_for(self, kommune) -> TilsynInstrumentQuerySet:
-        """What a supervision in `kommune` may use: its own instruments and the shared ones
-        in its language."""
-        return self.filter(
-            models.Q(kommune=kommune)
-            | models.Q(kommune__isnull=True, language__in=("", kommune.language))
-        )
 
 
 class TilsynInstrument(models.Model):
@@ -162,25 +141,6 @@ class Kriterium(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class TilsynQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TilsynQuerySet:
-        """Consultants and admins: every supervision of their municipality. Leaders: the
-        completed and published supervisions of their own kindergarten. Others: nothing."""
-        scope = scope_of(user)
-        if scope.superuser:
-            return self
-        return self.filter(
-            models.Q(barnehage__kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | models.Q(barnehage_id__in=scope.barnehage_ids(ROLE_LEADER),
-                       status__in=Tilsyn.LEADER_VISIBLE)
-        )
-
-    def open_concerns(self) -> TilsynQuerySet:
-        """Kindergartens under intensified supervision: a concern not yet closed."""
-        return self.filter(outcome__in=Tilsyn.INTENSIFIED, closed_on__isnull=True).exclude(
-            status=Tilsyn.Status.DRAFT)
 
 
 class Tilsyn(models.Model):
@@ -323,11 +283,12 @@ class Tilsyn(models.Model):
         published supervision always has one."""
         return self.status == self.Status.PUBLISHED
 
-    def action_plans(self):
-        """The action plans started from this supervision's development points."""
-        from handleplaner.models import Handleplan
-
-        return Handleplan.objects.filter(utviklingspunkt__tilsyn=self)
+    def action_plans(self) -> models.QuerySet:
+        """The action plans started from this supervision's development points. The action
+        plan owns the relation (`Handleplan.utviklingspunkt`, related name "handleplaner"):
+        supervision follows it backwards and never imports the action-plan app."""
+        plan_model = Utviklingspunkt._meta.get_field("handleplaner").related_model
+        return plan_model._default_manager.filter(utviklingspunkt__tilsyn=self)
 
     def close_problems(self) -> list[str]:
         """Why the intensified supervision cannot end yet (empty when it can). The one
@@ -406,33 +367,3 @@ class Tilsynsrapport(models.Model):
 
     def __str__(self) -> str:
         return str(self.tilsyn)
-
-
-# Rule predicates: what a user may do with a supervision she can see.
-
-@rules.predicate
-def tilsyn_is_draft(user, tilsyn) -> bool:
-    return tilsyn.status == Tilsyn.Status.DRAFT
-
-
-@rules.predicate
-def tilsyn_is_published(user, tilsyn) -> bool:
-    return tilsyn.status == Tilsyn.Status.PUBLISHED
-
-
-@rules.predicate
-def tilsyn_is_completed_or_published(user, tilsyn) -> bool:
-    return tilsyn.status in Tilsyn.LEADER_VISIBLE
-
-
-@rules.predicate
-def tilsyn_is_open_concern(user, tilsyn) -> bool:
-    return tilsyn.is_open_concern
-
-
-rules.add_rule("tilsyn.manage", is_consultant)
-rules.add_rule("tilsyn.edit", is_consultant & ~tilsyn_is_published)
-rules.add_rule("tilsyn.complete", is_consultant & tilsyn_is_draft)
-rules.add_rule("tilsyn.board_comment", is_consultant & tilsyn_is_completed_or_published)
-rules.add_rule("tilsyn.publish", is_consultant & tilsyn_is_completed_or_published)
-rules.add_rule("tilsyn.close", is_consultant & tilsyn_is_open_concern & ~tilsyn_is_draft)

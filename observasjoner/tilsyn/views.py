@@ -2,12 +2,12 @@
 leader reads her own kindergarten's completed ones.
 
 Access: `role_required` first (wrong role: 403), then `Tilsyn.objects.visible_to` (outside
-it: 404), then the rules in `tilsyn.py` for what the supervision's state allows.
+it: 404), then the `observasjoner.*_tilsyn` permissions of `tilsyn/access.py` for what the
+supervision's state allows.
 """
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
+from barnehager.models import User
 from barnehager.problems import ProblemList
 from observasjoner.tilsyn import services
 from observasjoner.tilsyn.forms import (
@@ -35,22 +36,23 @@ from observasjoner.tilsyn.forms import (
 )
 from observasjoner.tilsyn.importing import InstrumentImportError, import_instrument
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
-from observasjoner.tilsyn.selectors import overdue_reports, theme_ratings
+from observasjoner.tilsyn.selectors import home_summary, overdue_reports, theme_ratings
 
 
-def _tilsyn_for(request: AuthenticatedHttpRequest, pk: int, rule: str | None = None) -> Tilsyn:
-    """The supervision if the user may see it (else 404) and, with `rule`, manage it
+def _tilsyn_for(request: AuthenticatedHttpRequest, pk: int,
+                permission: str | None = None) -> Tilsyn:
+    """The supervision if the user may see it (else 404) and, with `permission`, manage it
     (else 403). Whether its state allows an action is the caller's to ask."""
     tilsyn = get_object_or_404(
         Tilsyn.objects.visible_to(request.user).select_related(
             "barnehage__kommune", "consultant", "instrument__skala"), pk=pk)
-    if rule and not rules.test_rule(rule, request.user, tilsyn):
+    if permission and not request.user.has_perm(permission, tilsyn):
         raise PermissionDenied
     return tilsyn
 
 
-def _allowed(rule: str, request: AuthenticatedHttpRequest, tilsyn: Tilsyn) -> bool:
-    return rules.test_rule(rule, request.user, tilsyn)
+def _allowed(permission: str, request: AuthenticatedHttpRequest, tilsyn: Tilsyn) -> bool:
+    return request.user.has_perm(permission, tilsyn)
 
 
 def _refuse(request: AuthenticatedHttpRequest, tilsyn: Tilsyn, message: str):
@@ -110,8 +112,8 @@ def tilsyn_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
-    if not _allowed("tilsyn.edit", request, tilsyn):
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
+    if not _allowed("observasjoner.edit_tilsyn", request, tilsyn):
         return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
     vurderinger = list(tilsyn.vurderinger.select_related("kriterium__tema"))
     levels = list(tilsyn.instrument.skala.levels.all())
@@ -135,8 +137,8 @@ def tilsyn_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
-    if not _allowed("tilsyn.edit", request, tilsyn):
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
+    if not _allowed("observasjoner.edit_tilsyn", request, tilsyn):
         return _refuse(request, tilsyn, _("A published supervision cannot be changed."))
     data = request.POST if request.method == "POST" else None
     form = OutcomeForm(data, instance=tilsyn, prefix="outcome")
@@ -161,7 +163,7 @@ def tilsyn_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
     try:
         tilsyn.complete()
     except ValidationError as error:
@@ -175,8 +177,8 @@ def tilsyn_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_board_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
-    if not _allowed("tilsyn.board_comment", request, tilsyn):
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
+    if not _allowed("observasjoner.comment_tilsyn", request, tilsyn):
         return _refuse(request, tilsyn, _("Complete the supervision before recording the "
                                           "parent board's comment."))
     form = BoardCommentForm(request.POST or None, instance=tilsyn)
@@ -194,7 +196,7 @@ def tilsyn_board_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
     try:
         services.publish(tilsyn)
     except ValidationError as error:
@@ -208,7 +210,7 @@ def tilsyn_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    tilsyn = _tilsyn_for(request, pk, "tilsyn.manage")
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
     try:
         tilsyn.close(timezone.localdate())
     except ValidationError as error:
@@ -268,3 +270,8 @@ def instrument_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("observasjoner:tilsyn-instrument-detail", instrument.pk)
     return render(request, "observasjoner/tilsyn/instrument_import.html",
                   {"form": form, "problems": problems}, status=400 if problems else 200)
+
+
+def home_section(user: User) -> dict[str, object]:
+    """The home page's supervision section (registered in observasjoner/apps.py)."""
+    return {"summary": home_summary(user)}

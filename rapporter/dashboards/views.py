@@ -181,11 +181,9 @@ def _respond(request, template: str, context: dict, sections: list[Section], pag
 def dashboard_index(request):
     """Where a user's dashboards are; straight there when she has only one."""
     scope = scope_of(request.user)
-    kommuner = Kommune.objects.all() if scope.superuser else Kommune.objects.filter(
-        pk__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-    barnehager = Barnehage.objects.filter(pk__in=scope.barnehage_ids(ROLE_LEADER)).exclude(
-        kommune__in=kommuner).select_related("kommune")
-    kommuner, barnehager = list(kommuner), list(barnehager)
+    kommuner = list(Kommune.objects.managed_by(request.user))
+    barnehager = list(Barnehage.objects.filter(pk__in=scope.barnehage_ids(ROLE_LEADER)).exclude(
+        kommune__in=kommuner).select_related("kommune"))
     if len(kommuner) + len(barnehager) == 1:
         if kommuner:
             return redirect("rapporter:dashboard-kommune", slug=kommuner[0].slug)

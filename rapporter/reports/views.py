@@ -3,7 +3,7 @@
 settings the annual report uses.
 
 Access: `role_required` first (a wrong role gets 403), then `Rapport.objects.visible_to`
-or `managed_kommuner` (outside them: 404). Consultants and admins see and order every
+or `Kommune.objects.managed_by` (outside them: 404). Consultants and admins see and order every
 report of their municipality; politicians download its published annual reports; a
 leader downloads the published reports of her own kindergarten.
 """
@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN
+from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
-from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling, managed_kommuner
+from barnehager.models import Kommune, User
+from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling
 from rapporter.reports import services
 from rapporter.reports.forms import (
     ActionPlanOrderForm,
@@ -46,8 +47,8 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every report the user may see, newest first, with all versions (the history)."""
     reports = _reports(request.user).order_by("-requested_at", "-pk")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    kommuner = managed_kommuner(request.user).select_related("rapportinnstilling")
-    context = {"page": page, "kommuner": kommuner}
+    kommuner = Kommune.objects.managed_by(request.user).select_related("rapportinnstilling")
+    context: dict[str, object] = {"page": page, "kommuner": kommuner}
     if kommuner:
         year = timezone.localdate().year
         context.update({
@@ -75,7 +76,7 @@ def _text_rows(kommuner, years) -> list[dict]:
 @role_required(*MUNICIPAL_ROLES)
 def report_order(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Orders a report now: one task on commit, or for all kindergartens one group."""
-    kommuner = managed_kommuner(request.user)
+    kommuner = Kommune.objects.managed_by(request.user)
     if kind == Kind.ANNUAL:
         form = AnnualOrderForm(request.POST, kommuner=kommuner, prefix="annual")
     elif kind == Kind.KINDERGARTEN:
@@ -164,7 +165,7 @@ def report_regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @role_required(*MUNICIPAL_ROLES)
 def recommendation_edit(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
     """The consultants' recommendation for the year's annual report."""
-    kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
+    kommune = get_object_or_404(Kommune.objects.managed_by(request.user), slug=slug)
     anbefaling = Anbefaling.objects.filter(kommune=kommune, year=year).first()
     form = AnbefalingForm(request.POST or None, instance=anbefaling)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +183,7 @@ def recommendation_edit(request: AuthenticatedHttpRequest, slug: str, year: int)
 @role_required(*MUNICIPAL_ROLES)
 def report_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """When the municipality's annual report is made, and which year it covers."""
-    kommune = get_object_or_404(managed_kommuner(request.user), slug=slug)
+    kommune = get_object_or_404(Kommune.objects.managed_by(request.user), slug=slug)
     setting = Rapportinnstilling.objects.filter(kommune=kommune).first() or Rapportinnstilling(
         kommune=kommune)
     form = RapportinnstillingForm(request.POST or None, instance=setting)
@@ -192,3 +193,21 @@ def report_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         return redirect("rapporter:report-list")
     return render(request, "rapporter/reports/settings_form.html",
                   {"form": form, "kommune": kommune})
+
+
+HOME_REPORTS = 5
+
+
+def home_section(user: User) -> dict[str, object] | None:
+    """A politician's newest published version of each annual report she may download,
+    newest year first (one query; older versions are on the reports page). Registered in
+    rapporter/apps.py; shown only to a politician by membership, not to a superuser."""
+    if ROLE_POLITICIAN not in scope_of(user).roles:
+        return None
+    latest: dict[tuple[int, int], Rapport] = {}
+    reports = (Rapport.objects.visible_to(user).published()
+               .filter(kind=Kind.ANNUAL).select_related("kommune")
+               .order_by("-year", "kommune__name", "-version")[:50])
+    for rapport in reports:
+        latest.setdefault((rapport.kommune_id, rapport.year), rapport)
+    return {"reports": list(latest.values())[:HOME_REPORTS]}

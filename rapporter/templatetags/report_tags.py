@@ -1,10 +1,7 @@
-"""Number formatting for reports (a suppressed or missing figure prints "–") and the
-home page's list of published reports."""
+"""Number formatting for reports (a suppressed or missing figure prints "–")."""
 
 from django import template
 from django.utils import formats
-
-from rapporter.models import Kind, Rapport
 
 register = template.Library()
 
@@ -54,19 +51,6 @@ def share(value):
     if value is None:
         return DASH
     return f"{formats.number_format(round(100 * value), 0)} %"
-
-
-@register.simple_tag(takes_context=True)
-def published_reports_for_politician(context, limit=5):
-    """The newest published version of each annual report a politician may download,
-    newest year first (one query; older versions are on the reports page)."""
-    latest = {}
-    reports = (Rapport.objects.visible_to(context["request"].user).published()
-               .filter(kind=Kind.ANNUAL).select_related("kommune")
-               .order_by("-year", "kommune__name", "-version")[:50])
-    for rapport in reports:
-        latest.setdefault((rapport.kommune_id, rapport.year), rapport)
-    return list(latest.values())[:limit]
 
 
 @register.filter
