@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from barnehager.access import ROLE_ADMIN, scope_of
 from barnehager.models import (
@@ -79,6 +81,18 @@ class TenantAdmin(TenantFence, admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{f"{self.kommune_path}__in": self.admin_kommune_ids(request)})
+
+
+class FencedHistory(SimpleHistoryAdmin):
+    """django-simple-history's history page falls back to the recorded history of a row its
+    queryset does not hold, which would show another municipality's changes."""
+
+    def history_view(self, request: HttpRequest, object_id: str,
+                     extra_context: dict | None = None) -> HttpResponse:
+        if not request.user.is_superuser and not self.get_queryset(request).filter(
+                pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
 
 class FencedTabularInline(TenantFence, admin.TabularInline):

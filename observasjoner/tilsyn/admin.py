@@ -4,9 +4,8 @@ Each list is narrowed by the model's `visible_to`, so the admin keeps the tenanc
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from barnehager.admin import FencedTabularInline, SharedDataAdmin, TenantFence
+from barnehager.admin import FencedHistory, FencedTabularInline, SharedDataAdmin, TenantFence
 from observasjoner.tilsyn.models import (
     Kriterium,
     Skala,
@@ -91,7 +90,7 @@ class UtviklingspunktInline(FencedTabularInline):
 
 
 @admin.register(Tilsyn)
-class TilsynAdmin(TenantFence, SimpleHistoryAdmin):
+class TilsynAdmin(TenantFence, FencedHistory):
     list_display = ["barnehage", "date", "status", "outcome", "follow_up_date", "closed_on"]
     list_filter = ["status", "outcome", "barnehage__kommune"]
     date_hierarchy = "date"
