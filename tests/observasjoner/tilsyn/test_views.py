@@ -224,3 +224,9 @@ def test_the_home_page_shows_intensified_supervision_and_the_leaders_latest(clie
 
     client.force_login(world.users["observer"])
     assert 'id="tilsyn-home-heading"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_leader_without_a_supervision_is_told_so_not_shown_an_empty_heading(client, world):
+    client.force_login(world.users["leader"])
+    page = client.get(reverse("home")).content.decode()
+    assert "No supervision of your kindergarten has been completed yet." in page
