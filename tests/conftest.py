@@ -1,7 +1,9 @@
 """Shared fixtures: a two-municipality world with one user per role, and Playwright on
 Debian's Chromium."""
 
+import copy
 import os
+import uuid
 
 import pytest
 from django.utils import translation
@@ -37,6 +39,20 @@ def pytest_runtest_teardown(item, nextitem):
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Generated reports go to a folder of the test run, never the checkout's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+# Keys of one test run: Redis outlives it, and a throttle counter left by an earlier run would
+# throttle this one.
+RUN = uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings, request):
+    """Each test's cache keys (throttle counters above all) are its own, on the same
+    cache backend."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"{RUN}:{request.node.nodeid}"
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.urls import reverse
@@ -74,15 +73,7 @@ def test_passwords_are_hashed_with_argon2():
     assert hasher.encode("secret value", hasher.salt()).startswith("argon2$")
 
 
-@pytest.fixture
-def fresh_throttles(settings, request):
-    """Counters of this test alone: a cache of its own, not the Redis other test processes
-    share."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": request.node.nodeid}}
-
-
-def test_reset_mail_to_one_address_is_throttled(client, world, settings, fresh_throttles):
+def test_reset_mail_to_one_address_is_throttled(client, world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     email = world.users["leader"].email
     answers = [client.post(reverse("password_reset"), {"email": email}) for _ in range(8)]
@@ -93,8 +84,7 @@ def test_reset_mail_to_one_address_is_throttled(client, world, settings, fresh_t
     assert {answer["Location"] for answer in answers} == {reverse("password_reset_done")}
 
 
-def test_one_client_asking_for_many_resets_is_told_to_wait(client, world, settings,
-                                                           fresh_throttles):
+def test_one_client_asking_for_many_resets_is_told_to_wait(client, world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
     statuses = [client.post(reverse("password_reset"),
