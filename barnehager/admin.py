@@ -95,6 +95,24 @@ class FencedHistory(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
+class SharedRowsReadOnly(admin.ModelAdmin):
+    """Rows without a municipality of their own are shared by every municipality (global
+    templates, shared instruments): a municipal admin reads them, only platform operators
+    change or delete them. `shared(obj)` says whether a row is one."""
+
+    def shared(self, obj: models.Model) -> bool:
+        raise NotImplementedError
+
+    def _locked(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        return obj is not None and not request.user.is_superuser and self.shared(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return not self._locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
+
+
 class FencedTabularInline(TenantFence, admin.TabularInline):
     pass
 

@@ -9,11 +9,16 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Q
 
-from barnehager.admin import FencedStackedInline, FencedTabularInline, TenantAdmin
+from barnehager.admin import (
+    FencedStackedInline,
+    FencedTabularInline,
+    SharedRowsReadOnly,
+    TenantAdmin,
+)
 from handleplaner.models import Mal, Seksjon, Sporsmal
 
 
-class PresetReadOnly:
+class PresetReadOnly(SharedRowsReadOnly):
     """Global presets are visible to every municipal admin and changed by superusers only."""
 
     def get_queryset(self, request):
@@ -24,19 +29,9 @@ class PresetReadOnly:
         return queryset.filter(Q(**{f"{path}__in": self.admin_kommune_ids(request)})
                                | Q(**{f"{path.removesuffix('_id')}__isnull": True}))
 
-    def _is_preset(self, obj) -> bool:
+    def shared(self, obj) -> bool:
         mal = obj if isinstance(obj, Mal) else getattr(obj, "mal", None)
         return mal is not None and mal.kommune_id is None
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and self._is_preset(obj) and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and self._is_preset(obj) and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class SeksjonInline(FencedTabularInline):

@@ -5,7 +5,13 @@ Each list is narrowed by the model's `visible_to`, so the admin keeps the tenanc
 
 from django.contrib import admin
 
-from barnehager.admin import FencedHistory, FencedTabularInline, SharedDataAdmin, TenantFence
+from barnehager.admin import (
+    FencedHistory,
+    FencedTabularInline,
+    SharedDataAdmin,
+    SharedRowsReadOnly,
+    TenantFence,
+)
 from observasjoner.tilsyn.models import (
     Kriterium,
     Skala,
@@ -35,20 +41,11 @@ class TemaInline(FencedTabularInline):
     show_change_link = True
 
 
-class SharedInstrumentReadOnly:
-    """An instrument without a municipality is shared by all: a municipal admin reads it,
-    only platform operators change it."""
+class SharedInstrumentReadOnly(SharedRowsReadOnly):
+    """An instrument without a municipality (and its themes) is shared by all."""
 
-    def _shared(self, request, obj) -> bool:
-        instrument = getattr(obj, "instrument", obj)
-        return (obj is not None and instrument.kommune_id is None
-                and not request.user.is_superuser)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._shared(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._shared(request, obj) and super().has_delete_permission(request, obj)
+    def shared(self, obj) -> bool:
+        return getattr(obj, "instrument", obj).kommune_id is None
 
 
 @admin.register(TilsynInstrument)
