@@ -7,10 +7,16 @@ class RapporterConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from barnehager import registry
         from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN
+        from rapporter import selectors
         from rapporter.reports import receivers  # noqa: F401 - connects the signal receivers
         from rapporter.reports import views as report_views
+
+        # The figures' sample standard deviation behaves on SQLite as on PostgreSQL.
+        connection_created.connect(selectors.sqlite_sample_sd, dispatch_uid="sample_sd")
 
         registry.add_menu_entry("rapporter:dashboard", _("Dashboard"),
                                 roles=(*MUNICIPAL_ROLES, ROLE_LEADER), order=80)

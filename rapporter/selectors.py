@@ -1,11 +1,15 @@
-"""Reads for the dashboards and the reports: observation aggregates in a fixed number of queries.
+"""Reads for the dashboards and the reports: observation figures aggregated in SQL.
 
-Every figure comes from `observasjoner.scoring`: `load_observations` fetches the counting
-observations of a municipality (or of some of its kindergartens) with their cycles and
-scores in a fixed number of queries, scores each one with `scoring.result_of`, and the
-functions below group those results in Python with `scoring.aggregate` and `scoring.band`.
-The number of queries therefore does not grow with the number of kindergartens or
-observations.
+Every figure comes from the results `observasjoner.results` stores for each observation
+(`Resultat`, with a `Resultatverdi` per domain score and dimension mean), computed by
+`observasjoner.scoring` when the observation was submitted, locked, amended or imported.
+`load_observations` gives an `ObservationSet`: the scope of a page (a municipality or some
+of its kindergartens or departments, the filters, some semesters), read lazily. The
+functions below group the stored values in the database (`AVG`, `COUNT`, `STDDEV_SAMP`,
+`MIN`, `MAX`, and a conditional `COUNT` per band with the scoring module's limits), so
+neither the number of queries nor the rows read grow with the history of the
+municipality: a page reads one row per group, and a department page only its own
+observations (`ObservationSet.rows`).
 
 The supervision, action-plan and focus-area figures that dashboards and reports show
 live with their owners (`observasjoner.tilsyn.selectors`, `handleplaner.selectors`,
@@ -13,18 +17,20 @@ live with their owners (`observasjoner.tilsyn.selectors`, `handleplaner.selector
 kindergartens.
 
 An observation counts when it is submitted or locked, is not a second coding
-(`double_coding_of` is empty) and has enough valid cycles (`result.counts`).
+(`double_coding_of` is empty) and has enough valid cycles (`Resultat.counts`).
 
 Privacy (docs/domain.md, Privacy): aggregates only, always with their n. Every grouping
 function takes `min_n`; a group with fewer observations comes back as a `Figure` with
 `suppressed=True` and no mean (the politicians' report passes `min_n=PRIVACY_MIN_N` and
 prints "–" with `SUPPRESSION_REASON`). The consultants' dashboards pass 0 and mark small
-groups with `Figure.small`.
+groups with `Figure.small`. Each `Figure` carries the mean, n and the sample standard
+deviation (`sd`) of the observation scores behind it.
 
 Typical use (the annual report does the same):
 
     data = load_observations(kommune)                   # or barnehage_ids={...}, filters=...
     semester = data.latest_semester
+    year = data.narrow(year=2025)                       # one year, or semesters=[...]
     for instrument in data.instrument_codes():
         trend = domain_trend(data, instrument, min_n=PRIVACY_MIN_N)
         by_age = domain_by(data, instrument, "age_group", semester=semester, min_n=5)
@@ -35,23 +41,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from statistics import fmean
+from statistics import stdev
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    StdDev,
+    Subquery,
+)
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from barnehager.models import AgeGroup, Barnehage, Kommune
+from observasjoner import results as stored
 from observasjoner import scoring
 from observasjoner.models import (
     Instrument,
     Observasjon,
     Observasjonsrunde,
+    Resultat,
+    Resultatverdi,
     Semester,
-    Skaar,
-    Syklus,
 )
 
 # Udir's rule for the parent survey, used for every report to politicians.
@@ -64,6 +83,7 @@ BAND_LABELS = {scoring.LOW: _("low"), scoring.MIDDLE: _("middle"), scoring.HIGH:
 # What `domain_by` can group on.
 GROUPINGS = ("semester", "barnehage", "avdeling", "nettverk", "pulje", "age_group")
 NO_GROUP = _("(none)")
+DOMAIN, DIMENSION = stored.DOMAIN, stored.DIMENSION
 
 
 # Semesters ---------------------------------------------------------------------------------
@@ -87,6 +107,15 @@ class SemesterKey:
         if not year.isdigit() or semester not in Semester.values:
             return None
         return cls.of(int(year), semester)
+
+    @classmethod
+    def from_period(cls, period: int) -> SemesterKey:
+        """The semester of a stored result's `period` (year * 2, plus 1 for autumn)."""
+        return cls.of(period // 2, Semester.AUTUMN if period % 2 else Semester.SPRING)
+
+    @property
+    def period(self) -> int:
+        return stored.period_of(self.year, self.semester)
 
     @property
     def slug(self) -> str:
@@ -123,11 +152,11 @@ class Filters:
                 and (self.age_group is None or row.age_group == self.age_group))
 
 
-# Scored observations -------------------------------------------------------------------
+# Counting observations -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ObservationRow:
-    """One counting observation, flattened, with its result from the scoring module."""
+    """One counting observation, flattened, with its stored result."""
 
     id: int
     semester: SemesterKey
@@ -164,20 +193,113 @@ class ObservationRow:
 
 @dataclass
 class ObservationSet:
-    """The counting observations of a scope, scored, plus the instruments they use.
+    """The counting observations of a scope, read lazily from the stored results.
 
-    `rows` pass the filters except the semester; use `in_semester` for one semester.
+    The scope is the municipality, optionally some kindergartens (`barnehage_ids`) or
+    departments (`avdeling_ids`), the filters except the semester, and optionally some
+    semesters (`periods`; None means all). `narrow` gives a smaller scope; the figure
+    functions below aggregate over the scope in SQL. `rows` reads the observations one
+    by one: use it only for a department's page or a check, never for a municipality.
     """
 
-    rows: list[ObservationRow]
+    kommune: Kommune
     specs: dict[str, scoring.InstrumentSpec]
     instruments: dict[str, Instrument]
     filters: Filters = field(default_factory=Filters)
+    barnehage_ids: tuple[int, ...] | None = None
+    avdeling_ids: tuple[int, ...] | None = None
+    periods: tuple[int, ...] | None = None
+    instrument_ids: dict[str, int] = field(default_factory=dict)
+    # Per instrument: the domain figures per semester and code (see `semester_figures`).
+    _per_semester: dict[str, dict[int, dict[str, dict[str, Any]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def narrow(self, *, year: int | None = None, semester: SemesterKey | None = None,
+               semesters: Iterable[SemesterKey] | None = None,
+               barnehage_ids: Iterable[int] | None = None,
+               avdeling_ids: Iterable[int] | None = None) -> ObservationSet:
+        """The same set narrowed to a year, a semester, some semesters, kindergartens or
+        departments (each on top of the scope it already has)."""
+        periods = self.periods
+        wanted: set[int] | None = None
+        if year is not None:
+            wanted = {stored.period_of(year, Semester.SPRING),
+                      stored.period_of(year, Semester.AUTUMN)}
+        if semester is not None:
+            wanted = {semester.period} if wanted is None else wanted & {semester.period}
+        if semesters is not None:
+            keys = {key.period for key in semesters}
+            wanted = keys if wanted is None else wanted & keys
+        if wanted is not None:
+            periods = tuple(sorted(wanted if periods is None else set(periods) & wanted))
+        return replace(
+            self, periods=periods,
+            barnehage_ids=_intersect(self.barnehage_ids, barnehage_ids),
+            avdeling_ids=_intersect(self.avdeling_ids, avdeling_ids))
+
+    # The scope as querysets --------------------------------------------------------------
+
+    def _instrument_id(self, code: str) -> int:
+        return self.instrument_ids.get(code, -1)
+
+    def _scoped(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        filters = self.filters
+        queryset = queryset.filter(kommune=self.kommune, counts=True)
+        if filters.instrument:
+            queryset = queryset.filter(instrument_id=self._instrument_id(filters.instrument))
+        if filters.nettverk:
+            queryset = queryset.filter(barnehage__nettverk_id=filters.nettverk)
+        if filters.pulje:
+            queryset = queryset.filter(barnehage__pulje_id=filters.pulje)
+        if filters.age_group:
+            queryset = queryset.filter(avdeling__age_group=filters.age_group)
+        if self.barnehage_ids is not None:
+            queryset = queryset.filter(barnehage_id__in=self.barnehage_ids)
+        if self.avdeling_ids is not None:
+            queryset = queryset.filter(avdeling_id__in=self.avdeling_ids)
+        if self.periods is not None:
+            queryset = queryset.filter(period__in=self.periods)
+        return queryset
+
+    def results(self) -> QuerySet[Resultat]:
+        """The stored results of the counting observations in scope."""
+        return self._scoped(Resultat.objects.all())
+
+    def values(self, kind: str, instrument: str,
+               semester: SemesterKey | None = None) -> QuerySet[Resultatverdi]:
+        """Stored domain scores (`DOMAIN`) or dimension means (`DIMENSION`) in scope."""
+        queryset = self._scoped(Resultatverdi.objects.filter(
+            kind=kind, instrument_id=self._instrument_id(instrument)))
+        if semester is not None:
+            queryset = queryset.filter(period=semester.period)
+        return queryset.order_by()
+
+    # What the scope holds ------------------------------------------------------------------
+
+    @cached_property
+    def _contents(self) -> list[tuple[int, int, int]]:
+        """(period, instrument id, observations) with at least one counting observation:
+        one query, which also gives `semesters`, `instrument_codes` and `count`."""
+        return list(self.results().order_by().values_list("period", "instrument_id").annotate(
+            n=Count("pk")).values_list("period", "instrument_id", "n"))
+
+    def semester_figures(self, instrument: str) -> dict[int, dict[str, dict[str, Any]]]:
+        """Period -> domain code -> the aggregates of `FIGURE_AGGREGATES` and the band
+        counts of `band_counts`: one query per instrument, shared by the trend, a
+        semester's totals and its bands."""
+        if instrument not in self._per_semester:
+            found: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+            for row in self.values(DOMAIN, instrument).values("period", "code").annotate(
+                    **FIGURE_AGGREGATES, **band_counts(self.specs[instrument])):
+                found[row["period"]][row["code"]] = dict(row)
+            self._per_semester[instrument] = dict(found)
+        return self._per_semester[instrument]
 
     @cached_property
     def semesters(self) -> list[SemesterKey]:
         """Semesters with at least one counting observation, oldest first."""
-        return sorted({row.semester for row in self.rows})
+        return [SemesterKey.from_period(period)
+                for period in sorted({period for period, _id, _n in self._contents})]
 
     @property
     def latest_semester(self) -> SemesterKey | None:
@@ -188,13 +310,20 @@ class ObservationSet:
         """The filter's semester, else the latest one with data."""
         return self.filters.semester or self.latest_semester
 
-    def in_semester(self, semester: SemesterKey | None) -> list[ObservationRow]:
-        return [row for row in self.rows if semester is None or row.semester == semester]
-
     def instrument_codes(self) -> list[str]:
         """Instruments with data (or the filtered one), in the instruments' order."""
-        used = {row.instrument for row in self.rows}
-        return [code for code in self.instruments if code in used]
+        used = {pk for _period, pk, _n in self._contents}
+        return [code for code, instrument in self.instruments.items() if instrument.pk in used]
+
+    @property
+    def count(self) -> int:
+        """Counting observations in scope (all semesters of it)."""
+        return sum(n for _period, _id, n in self._contents)
+
+    def counted_per_round(self) -> dict[int, int]:
+        """Round id -> counting observations in scope: one query."""
+        return dict(self.results().order_by().values_list("runde_id").annotate(
+            n=Count("pk")).values_list("runde_id", "n"))
 
     def domains(self, instrument: str) -> tuple[scoring.DomainSpec, ...]:
         return self.specs[instrument].domains
@@ -207,6 +336,55 @@ class ObservationSet:
         return {dim.code: dim.name for domene in self.instruments[instrument].domener.all()
                 for dim in domene.dimensjoner.all()}
 
+    @cached_property
+    def rows(self) -> list[ObservationRow]:
+        """Every counting observation in scope with its stored result, oldest first: two
+        queries, and rows in proportion to the scope (a department's page)."""
+        codes = {instrument.pk: code for code, instrument in self.instruments.items()}
+        heads = list(self.results().filter(instrument_id__in=list(codes)).order_by(
+            "runde__year", "runde__start_date", "observasjon_id").values_list(
+            "observasjon_id", "period", "runde_id", "observasjon__observed_on",
+            "observasjon__planned_date", "instrument_id", "avdeling_id", "avdeling__name",
+            "avdeling__age_group", "barnehage_id", "barnehage__name", "barnehage__nettverk_id",
+            "barnehage__nettverk__name", "barnehage__pulje_id", "barnehage__pulje__name",
+            "valid_cycles"))
+        values: dict[int, dict[tuple[str, str], tuple]] = defaultdict(dict)
+        for resultat_id, kind, code, value, low, high in Resultatverdi.objects.filter(
+                resultat_id__in=[head[0] for head in heads]).order_by().values_list(
+                "resultat_id", "kind", "code", "value", "low", "high"):
+            values[resultat_id][kind, code] = (value, low, high)
+        rows = []
+        for (pk, period, runde_id, observed_on, planned_date, instrument_id, avdeling_id,
+             avdeling_name, age_group, barnehage_id, barnehage_name, nettverk_id,
+             nettverk_name, pulje_id, pulje_name, valid_cycles) in heads:
+            spec = self.specs[codes[instrument_id]]
+            mine = values[pk]
+            dimension = {code: mine.get((DIMENSION, code), (None, None, None))
+                         for code in spec.dimension_codes}
+            result = scoring.ObservationResult(
+                valid_cycles=valid_cycles, counts=True,
+                dimension_means={code: item[0] for code, item in dimension.items()},
+                domain_scores={domain.code: mine.get((DOMAIN, domain.code), (None,))[0]
+                               for domain in spec.domains},
+                spread={code: (item[1], item[2]) if item[1] is not None else None
+                        for code, item in dimension.items()})
+            rows.append(ObservationRow(
+                id=pk, semester=SemesterKey.from_period(period), runde_id=runde_id,
+                observed_on=observed_on or planned_date, instrument=codes[instrument_id],
+                avdeling_id=avdeling_id, avdeling_name=avdeling_name, age_group=age_group,
+                barnehage_id=barnehage_id, barnehage_name=barnehage_name,
+                nettverk_id=nettverk_id, nettverk_name=nettverk_name, pulje_id=pulje_id,
+                pulje_name=pulje_name, result=result))
+        return rows
+
+
+def _intersect(current: tuple[int, ...] | None,
+               wanted: Iterable[int] | None) -> tuple[int, ...] | None:
+    if wanted is None:
+        return current
+    ids = set(wanted)
+    return tuple(sorted(ids if current is None else ids & set(current)))
+
 
 def instruments_with_structure() -> dict[str, Instrument]:
     """Active instruments with domains and dimensions: three queries."""
@@ -214,7 +392,8 @@ def instruments_with_structure() -> dict[str, Instrument]:
     return {instrument.code: instrument for instrument in instruments}
 
 
-def counting_observations(kommune, barnehage_ids: Iterable[int] | None = None):
+def counting_observations(kommune: Kommune,
+                          barnehage_ids: Iterable[int] | None = None) -> QuerySet[Observasjon]:
     """The queryset of candidate observations (before `result.counts` is known)."""
     queryset = Observasjon.objects.filter(
         runde__kommune=kommune, status__in=COUNTING_STATUSES, double_coding_of__isnull=True)
@@ -223,91 +402,23 @@ def counting_observations(kommune, barnehage_ids: Iterable[int] | None = None):
     return queryset
 
 
-def load_observations(kommune, *, barnehage_ids: Iterable[int] | None = None,
+def load_observations(kommune: Kommune, *, barnehage_ids: Iterable[int] | None = None,
                       filters: Filters = Filters(),
                       instruments: dict[str, Instrument] | None = None) -> ObservationSet:
-    """Counting observations of a municipality (or of `barnehage_ids`), scored.
+    """The counting observations of a municipality (or of `barnehage_ids`), as a scope.
 
-    Seven queries whatever the size: instruments, domains, dimensions (pass `instruments`
-    from `instruments_with_structure()` to save those three), rounds, observations (with
-    department, kindergarten, network and cohort joined), cycles and scores.
-
-    Cycles and scores are read as plain rows, not model instances: a municipality like
-    Bærum has some 40 000 scores over two years, and building a model object for each
-    costs seconds. The rows become the same `scoring.CycleData` that `scoring.cycles_of`
-    builds from a prefetched observation, and `scoring.observation_result` scores them
-    with the round's `scoring.rules_for` (tests/rapporter/test_selectors.py checks that
-    every result equals `scoring.result_of`).
+    No query but the instruments' three (none when `instruments` comes from
+    `instruments_with_structure()`): each figure function then asks the database for
+    just its figures.
     """
     instruments = instruments if instruments is not None else instruments_with_structure()
     specs = {code: scoring.spec_for(instrument) for code, instrument in instruments.items()}
-    dimension_codes = {dim.pk: dim.code for instrument in instruments.values()
-                       for domene in instrument.domener.all() for dim in domene.dimensjoner.all()}
-    queryset = counting_observations(kommune, barnehage_ids)
-    if filters.instrument:
-        queryset = queryset.filter(instrument__code=filters.instrument)
-    if filters.nettverk:
-        queryset = queryset.filter(avdeling__barnehage__nettverk_id=filters.nettverk)
-    if filters.pulje:
-        queryset = queryset.filter(avdeling__barnehage__pulje_id=filters.pulje)
-    if filters.age_group:
-        queryset = queryset.filter(avdeling__age_group=filters.age_group)
-    rules = {runde.pk: scoring.rules_for(runde)
-             for runde in Observasjonsrunde.objects.filter(kommune=kommune)}
-    observations = list(queryset.order_by("runde__year", "runde__start_date", "pk").values(
-        "pk", "runde_id", "runde__year", "runde__semester", "observed_on", "planned_date",
-        "children_enrolled", "instrument__code", "avdeling_id", "avdeling__name",
-        "avdeling__age_group", "avdeling__enrolled_children", "avdeling__barnehage_id",
-        "avdeling__barnehage__name", "avdeling__barnehage__nettverk_id",
-        "avdeling__barnehage__nettverk__name", "avdeling__barnehage__pulje_id",
-        "avdeling__barnehage__pulje__name"))
-    candidates = queryset.values("pk")
-    scores: dict[int, dict[str, int]] = defaultdict(dict)
-    for syklus_id, dimensjon_id, value in Skaar.objects.filter(
-            syklus__observasjon__in=candidates, value__isnull=False).order_by().values_list(
-            "syklus_id", "dimensjon_id", "value"):
-        scores[syklus_id][dimension_codes[dimensjon_id]] = value
-    cycles: dict[int, list[tuple]] = defaultdict(list)
-    for cycle in Syklus.objects.filter(observasjon__in=candidates).order_by(
-            "observasjon_id", "number").values_list(
-            "observasjon_id", "pk", "number", "started_at", "ended_at", "interrupted",
-            "children_present"):
-        cycles[cycle[0]].append(cycle[1:])
-    rows = []
-    for obs in observations:
-        spec = specs.get(obs["instrument__code"])
-        if spec is None:
-            continue
-        enrolled = obs["children_enrolled"] or obs["avdeling__enrolled_children"] or None
-        data = [
-            scoring.CycleData(
-                number=number, scores=scores.get(syklus_id, {}),
-                minutes=(ended - started).total_seconds() / 60 if started and ended else None,
-                interrupted=interrupted, children_present=present, children_enrolled=enrolled)
-            for syklus_id, number, started, ended, interrupted, present in cycles[obs["pk"]]]
-        result = scoring.observation_result(data, spec, rules[obs["runde_id"]])
-        if not result.counts:
-            continue
-        rows.append(ObservationRow(
-            id=obs["pk"],
-            semester=SemesterKey.of(obs["runde__year"], obs["runde__semester"]),
-            runde_id=obs["runde_id"],
-            observed_on=obs["observed_on"] or obs["planned_date"],
-            instrument=obs["instrument__code"],
-            avdeling_id=obs["avdeling_id"],
-            avdeling_name=obs["avdeling__name"],
-            age_group=obs["avdeling__age_group"],
-            barnehage_id=obs["avdeling__barnehage_id"],
-            barnehage_name=obs["avdeling__barnehage__name"],
-            nettverk_id=obs["avdeling__barnehage__nettverk_id"],
-            nettverk_name=obs["avdeling__barnehage__nettverk__name"],
-            pulje_id=obs["avdeling__barnehage__pulje_id"],
-            pulje_name=obs["avdeling__barnehage__pulje__name"],
-            result=result,
-        ))
     shown = {code: instrument for code, instrument in instruments.items()
              if not filters.instrument or code == filters.instrument}
-    return ObservationSet(rows=rows, specs=specs, instruments=shown, filters=filters)
+    return ObservationSet(
+        kommune=kommune, specs=specs, instruments=shown, filters=filters,
+        barnehage_ids=tuple(barnehage_ids) if barnehage_ids is not None else None,
+        instrument_ids={code: instrument.pk for code, instrument in instruments.items()})
 
 
 # Figures -------------------------------------------------------------------------------
@@ -317,7 +428,7 @@ class Figure:
     """A group's mean with its n, spread and band; `mean` is None when suppressed.
 
     `low`/`high` are the lowest and highest observation score in the group, `sd` the
-    standard deviation between observations.
+    sample standard deviation between the observations' scores (None under two).
     """
 
     mean: float | None
@@ -348,7 +459,8 @@ class Figure:
 
 def figure(values: Sequence[float | None], spec: scoring.InstrumentSpec | None = None,
            threshold: float | None = None, min_n: int = 0) -> Figure:
-    """A `Figure` from observation scores through `scoring.aggregate` and `scoring.band`."""
+    """A `Figure` from observation scores in Python, through `scoring.aggregate` and
+    `scoring.band`: what the SQL figures below must equal (the tests compare them)."""
     present = [value for value in values if value is not None]
     aggregate = scoring.aggregate(present)
     if aggregate.n == 0:
@@ -362,65 +474,155 @@ def figure(values: Sequence[float | None], spec: scoring.InstrumentSpec | None =
     )
 
 
+class _SampleStdDev:
+    """STDDEV_SAMP for SQLite (the embedded default) as PostgreSQL has it: None for fewer
+    than two values (Django's own raises there)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        return stdev(self.values) if len(self.values) > 1 else None
+
+
+def sqlite_sample_sd(sender: object, connection: Any, **kwargs: Any) -> None:
+    """Connected to `connection_created` in `RapporterConfig.ready`."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("STDDEV_SAMP", 1, _SampleStdDev)
+
+
+# The aggregates of one group of stored values, computed by the database.
+FIGURE_AGGREGATES = {
+    "n": Count("value"), "rows": Count("pk"), "mean": Avg("value"),
+    "sd": StdDev("value", sample=True), "low": Min("value"), "high": Max("value"),
+}
+
+
+def _figure(row: dict[str, Any] | None, spec: scoring.InstrumentSpec,
+            threshold: float | None, min_n: int) -> Figure:
+    """A `Figure` from one row of `FIGURE_AGGREGATES`, banded by the scoring module."""
+    n = row["n"] if row else 0
+    if row is None or n == 0:
+        return Figure(None, 0, threshold=threshold)
+    if n < min_n:
+        return Figure(None, n, threshold=threshold, suppressed=True)
+    return Figure(mean=row["mean"], n=n, sd=row["sd"], low=row["low"], high=row["high"],
+                  band=scoring.band(row["mean"], spec), threshold=threshold)
+
+
 @dataclass
 class GroupFigures:
-    """One group (a semester, kindergarten, network, ...) with a `Figure` per domain."""
+    """One group (a semester, kindergarten, network, ...) with a `Figure` per domain.
+
+    `name` is the group's own name where the label says more (a department's label
+    names its kindergarten too).
+    """
 
     key: object
     label: str
     n: int
     figures: dict[str, Figure]
+    name: str = ""
 
     @property
     def suppressed(self) -> bool:
         return any(fig.suppressed for fig in self.figures.values())
 
 
-def domain_figures(rows: Sequence[ObservationRow], spec: scoring.InstrumentSpec,
-                   min_n: int = 0) -> dict[str, Figure]:
-    """Domain code -> Figure over the given observations of one instrument."""
-    return {
-        domain.code: figure([row.result.domain_scores.get(domain.code) for row in rows],
-                            spec, domain.threshold, min_n)
-        for domain in spec.domains
-    }
+# Per grouping: the columns of the group's key and of its label.
+GROUP_FIELDS = {
+    "semester": ("period",),
+    "barnehage": ("barnehage_id", "barnehage__name"),
+    "avdeling": ("avdeling_id", "avdeling__name", "barnehage__name"),
+    "nettverk": ("barnehage__nettverk_id", "barnehage__nettverk__name"),
+    "pulje": ("barnehage__pulje_id", "barnehage__pulje__name"),
+    "age_group": ("avdeling__age_group",),
+}
+
+
+def _group(by: str, row: dict[str, Any]) -> tuple[object, str, str]:
+    """(key, label, name) of an aggregated row for a grouping."""
+    if by == "semester":
+        key = SemesterKey.from_period(row["period"])
+        return key, key.label, key.label
+    if by == "barnehage":
+        return row["barnehage_id"], row["barnehage__name"], row["barnehage__name"]
+    if by == "avdeling":
+        return (row["avdeling_id"], f"{row['barnehage__name']}: {row['avdeling__name']}",
+                row["avdeling__name"])
+    if by == "nettverk":
+        name = row["barnehage__nettverk__name"] or str(NO_GROUP)
+        return row["barnehage__nettverk_id"], name, name
+    if by == "pulje":
+        name = row["barnehage__pulje__name"] or str(NO_GROUP)
+        return row["barnehage__pulje_id"], name, name
+    if by == "age_group":
+        label = str(AgeGroup(row["avdeling__age_group"]).label)
+        return row["avdeling__age_group"], label, label
+    raise ValueError(f"unknown grouping {by!r}")
 
 
 def domain_by(data: ObservationSet, instrument: str, by: str, *,
-              semester: SemesterKey | None = None, min_n: int = 0,
-              rows: Sequence[ObservationRow] | None = None) -> list[GroupFigures]:
-    """Domain figures per group (`by` is one of GROUPINGS) for one instrument.
+              semester: SemesterKey | None = None, min_n: int = 0) -> list[GroupFigures]:
+    """Domain figures per group (`by` is one of GROUPINGS) for one instrument: one query.
 
-    Only rows of `semester` when it is given. Groups come sorted by label (semesters in
-    time order).
+    Only observations of `semester` when it is given. Groups come sorted by label
+    (semesters in time order).
     """
+    if by not in GROUP_FIELDS:
+        raise ValueError(f"unknown grouping {by!r}")
     spec = data.specs[instrument]
-    rows = data.in_semester(semester) if rows is None else rows
-    groups: dict[object, list[ObservationRow]] = defaultdict(list)
-    labels: dict[object, str] = {}
-    for row in rows:
-        if row.instrument != instrument:
-            continue
-        key, label = row.group_key(by)
-        groups[key].append(row)
-        labels[key] = label
+    fields = GROUP_FIELDS[by]
+    aggregated: Iterable[dict[str, Any]]
+    if by == "semester":
+        aggregated = [row for period, rows in data.semester_figures(instrument).items()
+                      if semester is None or period == semester.period
+                      for row in rows.values()]
+    else:
+        aggregated = data.values(DOMAIN, instrument, semester).values(
+            *fields, "code").annotate(**FIGURE_AGGREGATES)
+    groups: dict[object, dict[str, dict[str, Any]]] = defaultdict(dict)
+    labels: dict[object, tuple[str, str]] = {}
+    for row in aggregated:
+        key, label, name = _group(by, row)
+        groups[key][row["code"]] = row
+        labels[key] = (label, name)
     ordered = sorted(groups) if by == "semester" else sorted(
-        groups, key=lambda key: labels[key].casefold())
-    return [GroupFigures(key, labels[key], len(groups[key]),
-                         domain_figures(groups[key], spec, min_n)) for key in ordered]
+        groups, key=lambda key: labels[key][0].casefold())
+    return [
+        GroupFigures(
+            key, labels[key][0], max(row["rows"] for row in groups[key].values()),
+            {domain.code: _figure(groups[key].get(domain.code), spec, domain.threshold, min_n)
+             for domain in spec.domains},
+            name=labels[key][1])
+        for key in ordered]
 
 
 def domain_trend(data: ObservationSet, instrument: str, *, min_n: int = 0) -> list[GroupFigures]:
     """Domain figures per semester, oldest first."""
-    return domain_by(data, instrument, "semester", min_n=min_n, rows=data.rows)
+    return domain_by(data, instrument, "semester", min_n=min_n)
 
 
 def domain_total(data: ObservationSet, instrument: str, *, semester: SemesterKey | None = None,
                  min_n: int = 0) -> GroupFigures:
-    """Domain figures over all observations of a semester (or all when None)."""
-    rows = [row for row in data.in_semester(semester) if row.instrument == instrument]
-    return GroupFigures(semester, semester.label if semester else "", len(rows),
-                        domain_figures(rows, data.specs[instrument], min_n))
+    """Domain figures over all observations of a semester (from `semester_figures`), or of
+    the whole scope when None (one query)."""
+    spec = data.specs[instrument]
+    rows: dict[str, dict[str, Any]]
+    if semester is not None:
+        rows = data.semester_figures(instrument).get(semester.period, {})
+    else:
+        rows = {row["code"]: dict(row) for row in data.values(DOMAIN, instrument).values(
+            "code").annotate(**FIGURE_AGGREGATES)}
+    return GroupFigures(
+        semester, semester.label if semester else "",
+        max((row["rows"] for row in rows.values()), default=0),
+        {domain.code: _figure(rows.get(domain.code), spec, domain.threshold, min_n)
+         for domain in spec.domains})
 
 
 # Bands ---------------------------------------------------------------------------------
@@ -441,20 +643,31 @@ class BandRow:
         return self.counts[band] / self.n if self.n and not self.suppressed else None
 
 
+def band_counts(spec: scoring.InstrumentSpec) -> dict[str, Count]:
+    """A conditional COUNT per band (named `band_low`, `band_middle`, `band_high`), with
+    the limits `scoring.band` uses: low below `low_below`, high from `high_from`, middle
+    between."""
+    return {
+        f"band_{scoring.LOW}": Count("pk", filter=Q(value__lt=spec.low_below)),
+        f"band_{scoring.MIDDLE}": Count("pk", filter=Q(value__gte=spec.low_below,
+                                                       value__lt=spec.high_from)),
+        f"band_{scoring.HIGH}": Count("pk", filter=Q(value__gte=spec.high_from)),
+    }
+
+
 def band_distribution(data: ObservationSet, instrument: str, *,
                       semester: SemesterKey | None = None, min_n: int = 0) -> list[BandRow]:
-    """Per domain: observations whose domain score is low, middle or high."""
+    """Per domain: observations whose domain score is low, middle or high, from the
+    conditional counts of `semester_figures` (no further query)."""
     spec = data.specs[instrument]
-    rows = [row for row in data.in_semester(semester) if row.instrument == instrument]
+    per_semester = data.semester_figures(instrument)
+    periods = [semester.period] if semester is not None else list(per_semester)
     result = []
     for domain in spec.domains:
-        counts = dict.fromkeys(BANDS, 0)
-        for row in rows:
-            found = row.result.domain_band(spec, domain.code)
-            if found:
-                counts[found] += 1
+        rows = [per_semester.get(period, {}).get(domain.code, {}) for period in periods]
+        counts = {band: sum(row.get(f"band_{band}", 0) for row in rows) for band in BANDS}
         total = sum(counts.values())
-        result.append(BandRow(domain.code, dict(counts), suppressed=0 < total < min_n))
+        result.append(BandRow(domain.code, counts, suppressed=0 < total < min_n))
     return result
 
 
@@ -478,33 +691,54 @@ class BandDrop:
 
 def band_drops(data: ObservationSet, *, semester: SemesterKey | None = None) -> list[BandDrop]:
     """Departments observed in `semester` (default: the selected one) whose domain band is
-    lower than at their previous counting observation with the same instrument."""
+    lower than at their previous counting observation with the same instrument.
+
+    Two queries: the semester's observations, each with the id of its department's
+    previous counting observation (a subquery), then both sets' domain scores.
+    """
     semester = semester or data.selected_semester
     if semester is None:
         return []
-    latest: dict[tuple[int, str], ObservationRow] = {}
-    previous: dict[tuple[int, str], ObservationRow] = {}
-    for row in data.rows:  # oldest first
-        key = (row.avdeling_id, row.instrument)
-        if row.semester == semester:
-            latest[key] = row
-        elif row.semester < semester:
-            previous[key] = row
+    codes = {instrument.pk: code for code, instrument in data.instruments.items()}
+    earlier = Resultat.objects.filter(
+        kommune=data.kommune, counts=True, avdeling_id=OuterRef("avdeling_id"),
+        instrument_id=OuterRef("instrument_id"), period__lt=semester.period)
+    if data.periods is not None:
+        earlier = earlier.filter(period__in=data.periods)
+    # The latest earlier semester first: the department's index gives it in one step.
+    earlier = earlier.order_by("-period", "-observasjon_id")
+    current = data.results().filter(period=semester.period, instrument_id__in=list(codes))
+    latest: dict[tuple[int, int], tuple] = {}
+    for row in current.annotate(previous=Subquery(earlier.values("observasjon_id")[:1])).order_by(
+            "runde__year", "runde__start_date", "observasjon_id").values_list(
+            "observasjon_id", "previous", "avdeling_id", "avdeling__name", "barnehage_id",
+            "barnehage__name", "instrument_id"):
+        latest[row[2], row[6]] = row  # the last one of the semester wins
+    wanted = [pk for row in latest.values() if row[1] is not None for pk in row[:2]]
+    scores: dict[int, dict[str, float | None]] = defaultdict(dict)
+    periods: dict[int, int] = {}
+    for resultat_id, code, value, period in Resultatverdi.objects.filter(
+            resultat_id__in=wanted, kind=DOMAIN).order_by().values_list(
+            "resultat_id", "code", "value", "period"):
+        scores[resultat_id][code] = value
+        periods[resultat_id] = period
     drops = []
-    for key, after in latest.items():
-        before = previous.get(key)
-        if before is None:
+    for (after_id, before_id, avdeling_id, avdeling_name, barnehage_id, barnehage_name,
+         instrument_id) in latest.values():
+        if before_id is None:
             continue
-        spec = data.specs[after.instrument]
+        instrument = codes[instrument_id]
+        spec = data.specs[instrument]
         for domain in spec.domains:
-            old_score = before.result.domain_scores.get(domain.code)
-            new_score = after.result.domain_scores.get(domain.code)
+            old_score = scores[before_id].get(domain.code)
+            new_score = scores[after_id].get(domain.code)
             old_band, new_band = scoring.band(old_score, spec), scoring.band(new_score, spec)
-            if old_band and new_band and BAND_ORDER[new_band] < BAND_ORDER[old_band]:
+            if (old_band and new_band and old_score is not None and new_score is not None
+                    and BAND_ORDER[new_band] < BAND_ORDER[old_band]):
                 drops.append(BandDrop(
-                    after.avdeling_id, after.avdeling_name, after.barnehage_id,
-                    after.barnehage_name, after.instrument, domain.code,
-                    before.semester, old_score, old_band, after.semester, new_score, new_band))
+                    avdeling_id, avdeling_name, barnehage_id, barnehage_name, instrument,
+                    domain.code, SemesterKey.from_period(periods[before_id]), old_score,
+                    old_band, semester, new_score, new_band))
     return sorted(drops, key=lambda drop: (drop.barnehage_name.casefold(),
                                            drop.avdeling_name.casefold(), drop.domain))
 
@@ -527,20 +761,24 @@ class SpreadRow:
 
 
 def cycle_spread(data: ObservationSet, instrument: str, *,
-                 semester: SemesterKey | None = None,
-                 rows: Sequence[ObservationRow] | None = None) -> list[SpreadRow]:
-    """Per dimension: the spread between cycles, from `result.spread`."""
+                 semester: SemesterKey | None = None) -> list[SpreadRow]:
+    """Per dimension: the spread between cycles, from the stored lowest and highest
+    cycle score of each observation: one query."""
     spec = data.specs[instrument]
-    rows = data.in_semester(semester) if rows is None else rows
-    rows = [row for row in rows if row.instrument == instrument]
+    distance = F("high") - F("low")
+    rows = {row["code"]: row for row in data.values(DIMENSION, instrument, semester).values(
+        "code").annotate(mean=Avg("value"), n=Count("value"), mean_range=Avg(distance),
+                         max_range=Max(distance))}
     result = []
     for code in spec.dimension_codes:
-        ranges = [high - low for low, high in
-                  (row.result.spread.get(code) for row in rows if row.result.spread.get(code))]
-        means = [row.result.dimension_means.get(code) for row in rows]
-        aggregate = scoring.aggregate(means)
-        result.append(SpreadRow(code, aggregate.mean, fmean(ranges) if ranges else None,
-                                 max(ranges) if ranges else None, aggregate.n))
+        row = rows.get(code)
+        if row is None or not row["n"]:
+            result.append(SpreadRow(code, None, None, None, 0))
+            continue
+        mean_range = row["mean_range"]
+        result.append(SpreadRow(code, row["mean"],
+                                float(mean_range) if mean_range is not None else None,
+                                row["max_range"], row["n"]))
     return result
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from barnehager import downloads
 from rapporter.selectors import BAND_LABELS, Figure
 
-TEXT, NUMBER, SCORE, FIGURE, SHARE = "text", "number", "score", "figure", "share"
+TEXT, NUMBER, SCORE, FIGURE, SHARE, DATE = "text", "number", "score", "figure", "share", "date"
 SMALL_N_NOTE = gettext_lazy("fewer than 5 observations: read with care")
 
 
@@ -113,6 +113,9 @@ def cell_html(column: Column, value: Any) -> SafeString:
                            value.band or "none", BAND_LABELS.get(value.band, ""))
     if column.kind == SHARE:
         return format_html("{} %", _number(100 * value, 0))
+    if column.kind == DATE:  # in the reader's own format; a download keeps the date itself
+        return format_html('<time datetime="{}">{}</time>', value.isoformat(),
+                           formats.date_format(value, "SHORT_DATE_FORMAT"))
     if column.kind == NUMBER and isinstance(value, float):
         return format_html("{}", _number(value))
     return format_html("{}", value)
@@ -143,6 +146,8 @@ def export_values(column: Column, value: Any) -> list[Any]:
         return [round(value.value, 2), str(BAND_LABELS.get(value.band, ""))]
     if value is None:
         return [None]
+    if column.kind == DATE:
+        return [value]
     if column.kind == SHARE:
         return [round(100 * value, 1)]
     if isinstance(value, float):

@@ -43,8 +43,9 @@ from kvalitet.plans import selectors as focus_selectors
 from observasjoner.models import Observasjonsrunde
 from observasjoner.tilsyn import selectors as tilsyn_selectors
 from observasjoner.tilsyn.models import Tilsyn
-from rapporter import charts, selectors
+from rapporter import charts, conclusions, selectors
 from rapporter.dashboards.tables import (
+    DATE,
     FIGURE,
     NUMBER,
     SCORE,
@@ -93,6 +94,8 @@ class Section:
     panels: list[Panel] = field(default_factory=list)
     intro: str = ""
     empty: str = ""
+    # Plain-language conclusions (rapporter.conclusions), printed as a list.
+    sentences: list[str] = field(default_factory=list)
 
 
 def consults_in(user, kommune) -> bool:
@@ -158,6 +161,11 @@ def _query(request) -> str:
     return params.urlencode()
 
 
+def _wanted_table(request) -> str | None:
+    """The key of the table a download asks for (`?table=`): only it is computed."""
+    return request.GET.get("table") or None
+
+
 def _respond(request, template: str, context: dict, sections: list[Section], page: str):
     """Renders the page, or answers `?table=...&format=...` with that table's file."""
     query = context["query"]
@@ -207,7 +215,8 @@ def kommune_dashboard(request, slug: str):
     query = _query(request)
     context = {"kommune": kommune, "form": form, "filters": filters, "data": data,
                "query": query, "semester": data.selected_semester}
-    sections = overview_sections(request, kommune, data, query=query)
+    sections = overview_sections(request, kommune, data, query=query,
+                                 only=_wanted_table(request))
     return _respond(request, "rapporter/dashboard/overview.html", context, sections,
                     f"{kommune.slug}-dashboard")
 
@@ -230,7 +239,8 @@ def barnehage_dashboard(request, pk: int):
     context = {"kommune": kommune, "barnehage": barnehage, "form": form, "filters": filters,
                "data": data, "query": query, "semester": data.selected_semester,
                "may_see_kommune": consults_in(request.user, kommune)}
-    sections = overview_sections(request, kommune, data, query=query, barnehage=barnehage)
+    sections = overview_sections(request, kommune, data, query=query, barnehage=barnehage,
+                                 only=_wanted_table(request))
     return _respond(request, "rapporter/dashboard/overview.html", context, sections,
                     f"{barnehage.name}-dashboard")
 
@@ -242,8 +252,10 @@ def avdeling_dashboard(request, pk: int):
     if not (is_consultant(request.user, avdeling) or is_leader(request.user, avdeling)):
         raise Http404
     barnehage, kommune = avdeling.barnehage, avdeling.barnehage.kommune
-    data = selectors.load_observations(kommune, barnehage_ids=[barnehage.pk])
-    rows = [row for row in data.rows if row.avdeling_id == avdeling.pk]
+    # Only this department's stored results are read.
+    data = selectors.load_observations(kommune, barnehage_ids=[barnehage.pk]).narrow(
+        avdeling_ids=[avdeling.pk])
+    rows = data.rows
     query = _query(request)
     context = {"kommune": kommune, "barnehage": barnehage, "avdeling": avdeling,
                "query": query, "may_see_kommune": consults_in(request.user, kommune),
@@ -256,32 +268,63 @@ def avdeling_dashboard(request, pk: int):
 # Sections ------------------------------------------------------------------------------
 
 def overview_sections(request, kommune, data: ObservationSet, *, query: str,
-                      barnehage: Barnehage | None = None) -> list[Section]:
-    """The panels of the municipality page, or of one kindergarten's page."""
+                      barnehage: Barnehage | None = None,
+                      only: str | None = None) -> list[Section]:
+    """The panels of the municipality page, or of one kindergarten's page.
+
+    With `only` (a table's key, for a download) only the section holding that table is
+    built, and in an instrument's section only that table.
+    """
     user = request.user
     filters = data.filters
     scope_ids = [barnehage.pk] if barnehage else None
     semester = data.selected_semester
-    sections = [rounds_section(kommune, filters, scope_ids, user)]
+
+    def wanted(test) -> bool:
+        return only is None or test(only)
+
+    sections = []
+    if wanted(lambda key: key == "rounds"):
+        sections.append(rounds_section(kommune, filters, scope_ids, user))
+    if only is None and barnehage is None and semester is not None:
+        sections.append(conclusions_section(data, semester.year))
     groupings = ["avdeling", "age_group"] if barnehage else [
         "barnehage", "nettverk", "pulje", "age_group"]
     for instrument in data.instrument_codes() or []:
-        sections.append(instrument_section(data, instrument, semester, groupings, query))
-    if not data.rows:
+        if wanted(lambda key, code=instrument: key.endswith(f"-{code}")):
+            sections.append(instrument_section(data, instrument, semester, groupings, query,
+                                               only=only))
+    if only is None and not data.semesters:
         sections.append(Section("results", _("CLASS results"), empty=_(
             "No submitted observation with enough valid cycles matches these filters yet.")))
-    sections.append(band_drop_section(data, semester, query))
+    if wanted(lambda key: key == "band-drops"):
+        sections.append(band_drop_section(data, semester, query))
     # A chosen semester narrows supervisions and action plans to its year, as the annual
     # report of that year counts them.
     year = filters.semester.year if filters.semester else None
     barnehager = selectors.kindergartens_in_scope(kommune, barnehage_ids=scope_ids,
                                                   filters=filters)
-    sections.append(supervision_section(barnehager, user, year))
-    sections.append(action_plan_section(barnehager, user, year,
-                                        per_kindergarten=barnehage is None))
-    focus_year = (semester.year if semester else timezone.localdate().year)
-    sections.append(focus_section(barnehager, focus_year))
+    if wanted(lambda key: key.startswith("supervision")):
+        sections.append(supervision_section(barnehager, user, year))
+    if wanted(lambda key: key.startswith("plan")):
+        sections.append(action_plan_section(barnehager, user, year,
+                                            per_kindergarten=barnehage is None))
+    if wanted(lambda key: key == "focus-areas"):
+        focus_year = (semester.year if semester else timezone.localdate().year)
+        sections.append(focus_section(barnehager, focus_year))
     return sections
+
+
+def conclusions_section(data: ObservationSet, year: int) -> Section:
+    """The sentences the annual report of `year` prints (for the filters chosen here)."""
+    found = conclusions.domain_conclusions(data, year)
+    return Section(
+        "conclusions", _("What the figures mean, %(year)s") % {"year": year},
+        sentences=conclusions.sentences(found),
+        intro=_("The same sentences as in the annual report: a change is called clear only "
+                "when its 95 %% interval lies wholly above or below 0. Groups under "
+                "%(min_n)s observations get no conclusion.") % {"min_n": conclusions.MIN_N},
+        empty=_("No observations in %(year)s to draw conclusions from.") % {"year": year})
 
 
 def rounds_section(kommune, filters: Filters, scope_ids, user) -> Section:
@@ -331,7 +374,8 @@ def _group_series(data: ObservationSet, instrument: str, groups, *,
 
 
 def instrument_section(data: ObservationSet, instrument: str, semester: SemesterKey | None,
-                       groupings: list[str], query: str) -> Section:
+                       groupings: list[str], query: str, *, only: str | None = None) -> Section:
+    """An instrument's panels; with `only` (a table's key) just that table's panel."""
     name = data.instruments[instrument].name
     domains = [domain.code for domain in data.domains(instrument)]
     columns = _domain_columns(data, instrument)
@@ -341,6 +385,30 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
         "Dashed lines are the research thresholds: %(thresholds)s.") % {
         "thresholds": ", ".join(t.label for t in _thresholds(data, instrument))})
 
+    def wanted(key: str) -> bool:
+        return only is None or only == key
+
+    if wanted(f"trend-{instrument}"):
+        section.panels.append(_trend_panel(data, instrument, name, columns, domains))
+    if semester is None:
+        return section
+
+    if wanted(f"domains-{instrument}"):
+        section.panels.append(_total_panel(data, instrument, name, semester, domains))
+    for by in groupings:
+        if wanted(f"{by}-{instrument}"):
+            panel = _group_panel(data, instrument, by, semester, columns, domains, query)
+            if panel is not None:
+                section.panels.append(panel)
+    if wanted(f"bands-{instrument}"):
+        section.panels.append(_band_panel(data, instrument, semester))
+    if wanted(f"spread-{instrument}"):
+        section.panels.append(_spread_panel(data, instrument, semester))
+    return section
+
+
+def _trend_panel(data: ObservationSet, instrument: str, name: str, columns: list[Column],
+                 domains: list[str]) -> Panel:
     trend = selectors.domain_trend(data, instrument)
     table = Table(f"trend-{instrument}", _("%(instrument)s by semester") % {
         "instrument": name}, [Column(_("Semester")), Column("n", NUMBER), *columns],
@@ -351,10 +419,11 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
                        "The table next to the chart gives each figure with its n."),
         [group.label for group in trend], _group_series(data, instrument, trend),
         thresholds=_thresholds(data, instrument))
-    section.panels.append(Panel(table, chart))
-    if semester is None:
-        return section
+    return Panel(table, chart)
 
+
+def _total_panel(data: ObservationSet, instrument: str, name: str, semester: SemesterKey,
+                 domains: list[str]) -> Panel:
     total = selectors.domain_total(data, instrument, semester=semester)
     table = Table(f"domains-{instrument}", _("%(instrument)s, %(semester)s") % {
         "instrument": name, "semester": semester.label}, [
@@ -381,24 +450,28 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
                                               f"{domain.threshold:g}")
                              if domain.threshold is not None else None
                              for domain in data.domains(instrument)])
-    section.panels.append(Panel(table, chart))
+    return Panel(table, chart)
 
-    for by in groupings:
-        groups = selectors.domain_by(data, instrument, by, semester=semester)
-        if not groups:
-            continue
-        table = Table(f"{by}-{instrument}", f"{GROUP_TITLES[by]}, {semester.label}",
-                      [Column(str(GROUP_COLUMN[by])), Column("n", NUMBER), *columns])
-        labels = _group_links(data, by, groups, query)
-        for group, label in zip(groups, labels, strict=True):
-            table.rows.append([label, group.n, *(group.figures[code] for code in domains)])
-        chart = charts.bar_chart(
-            table.title, _("Mean domain score per group, with n beside each bar; the dashed "
-                           "lines are the research thresholds. The table gives the figures."),
-            [str(label) for label in labels],
-            _group_series(data, instrument, groups, marks=True)) if len(groups) > 1 else None
-        section.panels.append(Panel(table, chart))
 
+def _group_panel(data: ObservationSet, instrument: str, by: str, semester: SemesterKey,
+                 columns: list[Column], domains: list[str], query: str) -> Panel | None:
+    groups = selectors.domain_by(data, instrument, by, semester=semester)
+    if not groups:
+        return None
+    table = Table(f"{by}-{instrument}", f"{GROUP_TITLES[by]}, {semester.label}",
+                  [Column(str(GROUP_COLUMN[by])), Column("n", NUMBER), *columns])
+    labels = _group_links(data, by, groups, query)
+    for group, label in zip(groups, labels, strict=True):
+        table.rows.append([label, group.n, *(group.figures[code] for code in domains)])
+    chart = charts.bar_chart(
+        table.title, _("Mean domain score per group, with n beside each bar; the dashed "
+                       "lines are the research thresholds. The table gives the figures."),
+        [str(label) for label in labels],
+        _group_series(data, instrument, groups, marks=True)) if len(groups) > 1 else None
+    return Panel(table, chart)
+
+
+def _band_panel(data: ObservationSet, instrument: str, semester: SemesterKey) -> Panel:
     bands = selectors.band_distribution(data, instrument, semester=semester)
     table = Table(f"bands-{instrument}", _("Bands, %(semester)s") % {
         "semester": semester.label}, [Column(_("Domain")), *(
@@ -412,8 +485,10 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
                        "the counts are written in the bars and given in the table."),
         [row.domain for row in bands], [row.counts for row in bands],
         band_labels={band: str(BAND_LABELS[band]) for band in BANDS})
-    section.panels.append(Panel(table, chart))
+    return Panel(table, chart)
 
+
+def _spread_panel(data: ObservationSet, instrument: str, semester: SemesterKey) -> Panel:
     spread = selectors.cycle_spread(data, instrument, semester=semester)
     dims = data.dimension_names(instrument)
     table = Table(f"spread-{instrument}", _("Spread between cycles, %(semester)s") % {
@@ -424,8 +499,7 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
         [[f"{row.dimension} {dims.get(row.dimension, '')}", row.mean, row.mean_range,
           row.max_range, row.n] for row in spread],
         note=_("Negative Climate is shown as scored: a low score is good."))
-    section.panels.append(Panel(table))
-    return section
+    return Panel(table)
 
 
 def _group_links(data: ObservationSet, by: str, groups, query: str) -> list[Link]:
@@ -434,8 +508,7 @@ def _group_links(data: ObservationSet, by: str, groups, query: str) -> list[Link
                                                      args=[group.key]), query))
                 for group in groups]
     if by == "avdeling":
-        names = {row.avdeling_id: row.avdeling_name for row in data.rows}
-        return [Link(names[group.key], with_query(reverse("rapporter:dashboard-avdeling",
+        return [Link(group.name, with_query(reverse("rapporter:dashboard-avdeling",
                                                           args=[group.key]), query))
                 for group in groups]
     return [Link(group.label) for group in groups]
@@ -478,7 +551,7 @@ def supervision_section(barnehager: QuerySet[Barnehage], user: User,
         tilsyn = row.tilsyn
         table.rows.append([
             Link(tilsyn.barnehage.name, optional_url("observasjoner:tilsyn-detail", tilsyn.pk)),
-            tilsyn.date.isoformat(), tilsyn.get_outcome_display() or None, row.ratings.rated,
+            tilsyn.date.isoformat(), tilsyn.outcome_display or None, row.ratings.rated,
             row.ratings.good, row.ratings.share])
     total = figures.ratings
     table.rows.append([_("All"), None, None, total.rated, total.good, total.share])
@@ -533,12 +606,12 @@ def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int |
                                  count / total if total else None])
     overdue = Table("plans-overdue", _("Overdue action plans"), [
         Column(_("Plan")), Column(_("Kindergarten")), Column(_("Status")),
-        Column(_("Deadline")), Column(_("Evaluation due"))])
+        Column(_("Deadline"), DATE), Column(_("Evaluation due"), DATE)])
     for plan in figures.overdue:
         overdue.rows.append([
             Link(plan.title, optional_url("handleplaner:detail", plan.pk)),
             plan.barnehage.name, plan.get_status_display(),
-            _iso(plan.deadline), _iso(plan.evaluation_due)])
+            plan.deadline, plan.evaluation_due])
     section.panels += [Panel(status), Panel(live), Panel(evaluations)]
     if figures.overdue:
         section.panels.append(Panel(overdue))
@@ -554,8 +627,9 @@ def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int |
     return section
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _day(day: date | None) -> str:
+    """A date in the reader's format, as every other date on the page."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else "–"
 
 
 def focus_section(barnehager: QuerySet[Barnehage], year: int) -> Section:
@@ -589,13 +663,14 @@ def department_sections(data: ObservationSet, rows) -> list[Section]:
         table = Table(f"observations-{instrument}", _("%(instrument)s: domain scores per "
                                                       "observation") % {
             "instrument": data.instruments[instrument].name}, [
-            Column(_("Semester")), Column(_("Observed on")), Column(_("Valid cycles"), NUMBER),
+            Column(_("Semester")), Column(_("Observed on"), DATE),
+            Column(_("Valid cycles"), NUMBER),
             *(Column(f"{code} {names.get(code, '')}".strip(), SCORE) for code in domains)])
         for row in mine:
             table.rows.append([
                 Link(row.semester.label, optional_url("observasjoner:observation-detail",
                                                       row.id)),
-                _iso(row.observed_on), row.result.valid_cycles,
+                row.observed_on, row.result.valid_cycles,
                 *(Score(row.result.domain_scores.get(code),
                         row.result.domain_band(spec, code)) for code in domains)])
         chart = charts.line_chart(
@@ -609,7 +684,7 @@ def department_sections(data: ObservationSet, rows) -> list[Section]:
         dims = data.dimension_names(instrument)
         for row in reversed(mine):
             detail = Table(f"observation-{row.id}", _("Observation of %(day)s: dimensions") % {
-                "day": _iso(row.observed_on)}, [
+                "day": _day(row.observed_on)}, [
                 Column(_("Dimension")), Column(_("Mean over valid cycles"), NUMBER),
                 Column(_("Lowest cycle"), NUMBER), Column(_("Highest cycle"), NUMBER)])
             for code in spec.dimension_codes:
