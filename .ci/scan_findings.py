@@ -5,10 +5,11 @@ ACCEPTED.json maps a wapiti category to a list of {"path": <URL path or "*">, "w
 """
 import json
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
-report = json.load(open(sys.argv[1]))
-accepted = json.load(open(sys.argv[2]))
+report = json.loads(Path(sys.argv[1]).read_text())
+accepted = json.loads(Path(sys.argv[2]).read_text())
 info = report.get("infos", {})
 print(f"{sys.argv[1]}: {info.get('target')} crawled {info.get('crawled_pages_nbr', '?')} pages")
 
