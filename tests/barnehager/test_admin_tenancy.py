@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from barnehager.admin import PLATFORM_APPS
-from barnehager.models import Kommune, Membership, Role, Sertifisering, User
+from barnehager.admin import PLATFORM_APPS, PlatformOnly
+from barnehager.models import Kommune, Membership, Role, Sertifisering, SingleSignOn, User
 from handleplaner.models import Mal, Seksjon
 from kvalitet.models import BarnehageFokus, Kvalitetsprinsipp
 from observasjoner.models import (
@@ -207,6 +207,9 @@ def foreign_rows(world) -> None:
                            language="da")
     Rapportinnstilling.objects.create(kommune=kommune_b)
     Anbefaling.objects.create(kommune=kommune_b, year=2025, text="Mere leg")
+    SingleSignOn.objects.create(kommune=kommune_b, label="Entra ID",
+                                issuer="https://login.example.test/bby/v2.0",
+                                client_id="bby", client_secret="bby-secret")
 
 
 # Reference data every municipality shares, and the platform's own pages.
@@ -215,6 +218,7 @@ NOT_MUNICIPAL = {"observasjoner.Instrument", "observasjoner.Dimensjon", "observa
 
 @pytest.mark.parametrize("model", [model for model in admin.site._registry
                                    if model._meta.app_label not in PLATFORM_APPS
+                                   and not isinstance(admin.site._registry[model], PlatformOnly)
                                    and model._meta.label not in NOT_MUNICIPAL],
                          ids=lambda model: model._meta.label)
 def test_another_municipalitys_rows_cannot_be_opened_changed_or_deleted(world, municipal_admin,
@@ -239,7 +243,8 @@ def test_another_municipalitys_rows_cannot_be_opened_changed_or_deleted(world, m
 @pytest.mark.parametrize("url_name", [
     "admin:auth_group_changelist", "admin:auth_group_add", "admin:axes_accessattempt_changelist",
     "admin:django_celery_beat_periodictask_changelist",
-    "admin:django_celery_beat_crontabschedule_add"])
+    "admin:django_celery_beat_crontabschedule_add", "admin:barnehager_singlesignon_changelist",
+    "admin:barnehager_singlesignon_add"])
 def test_platform_pages_are_for_platform_operators_only(municipal_admin, url_name):
     """With permission groups in reach she could grant her own group anything."""
     assert municipal_admin.get(reverse(url_name)).status_code == 403

@@ -12,8 +12,15 @@ from barnehager.models import Role
 pytestmark = pytest.mark.django_db
 
 
+def speaking(user, language: str):
+    """A signed-in person reads her own language, not her browser's (barnehager/language.py)."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 def test_a_shared_consultant_link_answers_a_leader_with_a_page_of_the_site(client, world):
-    client.force_login(world.users[Role.LEADER])
+    client.force_login(speaking(world.users[Role.LEADER], "nb"))
     response = client.get(reverse("observasjoner:runde-list"), HTTP_ACCEPT_LANGUAGE="nb")
     page = response.content.decode()
     assert response.status_code == 403
@@ -23,7 +30,7 @@ def test_a_shared_consultant_link_answers_a_leader_with_a_page_of_the_site(clien
 
 
 def test_another_kindergartens_page_is_not_found_in_the_users_language(client, world):
-    client.force_login(world.users[Role.LEADER])
+    client.force_login(speaking(world.users[Role.LEADER], "da"))
     response = client.get(reverse("barnehage-detail", args=[world.barnehage["foreign"].pk]),
                           HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 404
