@@ -2,14 +2,16 @@
 year an annual report covers, and one published annual report for Bærum.
 
 Idempotent: settings and texts are keyed on the municipality (and year); the report is
-made only when Bærum has no published annual report for that year yet. Rendering it takes
+made (and approved by Bærum's demo consultant) only when Bærum has no stored annual
+report for that year yet. Rendering it takes
 about two seconds; it is skipped when Bærum has no observation that counts.
 """
 
 
 from django.utils import timezone
 
-from barnehager.models import Kommune
+from barnehager.access import ROLE_CONSULTANT
+from barnehager.models import Kommune, User
 from rapporter import selectors
 from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling
 from rapporter.reports import services
@@ -53,17 +55,20 @@ def seed(stdout) -> None:
     if baerum is None:
         return
     year = _report_year(baerum)
-    if not any(row.semester.year == year
-               for row in selectors.load_observations(baerum).rows):
+    if not selectors.load_observations(baerum).narrow(year=year).count:
         stdout.write("  Bærum has no observations that count: no demo annual report")
         return
-    if Rapport.objects.filter(kind=Kind.ANNUAL, kommune=baerum, year=year).published().exists():
+    if Rapport.objects.filter(kind=Kind.ANNUAL, kommune=baerum, year=year).stored().exists():
         return
     rapport = services.order(Kind.ANNUAL, baerum, year=year)
     started = timezone.now()
     services.generate_now(rapport)
+    # The demo's politician finds it on her home page: approved as a consultant would.
+    consultant = User.objects.filter(memberships__role=ROLE_CONSULTANT,
+                                     memberships__kommune=baerum).order_by("pk").first()
+    services.approve(rapport, consultant)
     seconds = (timezone.now() - started).total_seconds()
-    stdout.write(f"  {baerum}: annual report {year} published ({seconds:.1f} s)")
+    stdout.write(f"  {baerum}: annual report {year} made and approved ({seconds:.1f} s)")
 
 
 def _report_year(kommune) -> int:

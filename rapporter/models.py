@@ -3,7 +3,9 @@ recommendation for a year.
 
 A `Rapport` row is one version of one report. Ordering it again makes a new version;
 old versions stay listed. A row points at a file only once the whole file is stored and
-checksummed (docs/domain.md, Reports).
+checksummed (docs/domain.md, Reports). A version goes queued → running → draft, and only
+a consultant's approval publishes it; a published version may be withdrawn and stays on
+record (rapporter/access.py says who reads which).
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
+from barnehager.access import MUNICIPAL_ROLES, scope_of
+from rapporter.access import (  # noqa: F401 - re-exported: the kinds each reader sees
+    LEADER_KINDS,
+    POLITICIAN_KINDS,
+    STORED,
+    RapportQuerySet,
+)
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -31,41 +40,13 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
+    DRAFT = "draft", _("Draft: waiting for approval")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     FAILED = "failed", _("Failed")
 
 
-# Who reads which kind once it is published. Consultants and admins see every report of
-# their municipality in every state; politicians get the committee's report (aggregates
-# only); a leader gets what concerns her own kindergarten.
-POLITICIAN_KINDS = (Kind.ANNUAL,)
-LEADER_KINDS = (Kind.KINDERGARTEN, Kind.SUPERVISION, Kind.ACTION_PLAN)
 PENDING = (Status.QUEUED, Status.RUNNING)
-
-
-class RapportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RapportQuerySet:
-        scope = scope_of(user)
-        if scope.superuser:
-            return self
-        published = models.Q(status=Status.PUBLISHED)
-        return self.filter(
-            models.Q(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-            | (published & models.Q(kind__in=POLITICIAN_KINDS,
-                                    kommune_id__in=scope.kommune_ids(ROLE_POLITICIAN)))
-            | (published & models.Q(kind__in=LEADER_KINDS,
-                                    barnehage_id__in=scope.barnehage_ids(ROLE_LEADER)))
-        )
-
-    def orderable_by(self, user) -> RapportQuerySet:
-        """Reports the user may order again: consultants and admins, in their municipality."""
-        scope = scope_of(user)
-        if scope.superuser:
-            return self
-        return self.filter(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
-
-    def published(self) -> RapportQuerySet:
-        return self.filter(status=Status.PUBLISHED)
 
 
 def report_upload_to(rapport: Rapport, filename: str) -> str:
@@ -106,7 +87,23 @@ class Rapport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("ordered by"),
         help_text=_("Empty when the schedule ordered it."))
-    generated_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    generated_at = models.DateTimeField(
+        _("made at"), null=True, blank=True,
+        help_text=_("When the file was made: the report's figures are the data of that "
+                    "moment."))
+    warnings = models.JSONField(
+        _("what is incomplete"), default=list, blank=True,
+        help_text=_("What was missing or incomplete when the file was made "
+                    "(rapporter/reports/completeness.py)."))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("approved by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("withdrawn by"))
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
     scheduled = models.BooleanField(_("ordered by the schedule"), default=False)
     task_id = models.CharField(_("task id"), max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -117,10 +114,19 @@ class Rapport(models.Model):
     class Meta:
         ordering = ["-year", "kind", "barnehage__name", "-version"]
         constraints = [
+            # A draft, a published and a withdrawn version always have their whole file.
             models.CheckConstraint(
-                condition=~models.Q(status="published") | (~models.Q(file="")
-                                                           & ~models.Q(sha256="")),
-                name="published_rapport_has_file"),
+                condition=~models.Q(status__in=STORED) | (~models.Q(file="")
+                                                          & ~models.Q(sha256="")),
+                name="stored_rapport_has_file"),
+            # Published (and later withdrawn) only through an approval, which is dated.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=("published", "withdrawn"))
+                | models.Q(published_at__isnull=False),
+                name="published_rapport_was_approved"),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="withdrawn_rapport_has_date"),
         ]
         indexes = [models.Index(fields=["kommune", "kind", "status"])]
         verbose_name = _("report")
@@ -145,9 +151,24 @@ class Rapport(models.Model):
         return self.status in PENDING
 
     @property
+    def has_file(self) -> bool:
+        return self.status in STORED
+
+    def versions(self) -> RapportQuerySet:
+        """Every version of this report, this one included."""
+        return Rapport.objects.filter(
+            kind=self.kind, kommune_id=self.kommune_id, year=self.year,
+            semester=self.semester, barnehage__isnull=self.barnehage_id is None,
+            subject_id__isnull=self.subject_id is None,
+            **({"barnehage_id": self.barnehage_id} if self.barnehage_id else {}),
+            **({"subject_id": self.subject_id} if self.subject_id else {}))
+
+    @property
     def download_name(self) -> str:
+        """"Årlig-kvalitetsrapport-Bærum-2025-v1.pdf": in the report's own language."""
         subject = (self.barnehage or self.kommune).name
-        parts = [self.kind, subject, self.period, f"v{self.version}"]
+        with translation.override(self.language or None):
+            parts = [str(self.get_kind_display()), subject, self.period, f"v{self.version}"]
         return "-".join(part.replace(" ", "-") for part in parts) + ".pdf"
 
     def clean(self) -> None:

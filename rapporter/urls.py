@@ -19,7 +19,8 @@ urlpatterns += [
          name="dashboard-avdeling"),
 ]
 
-# Reports (PDF): list and history, ordering, progress, download, the annual report's texts.
+# Reports (PDF): list and history, ordering, progress, review (approve, withdraw),
+# download, the annual report's texts.
 urlpatterns += [
     path("pdf/", report_views.report_list, name="report-list"),
     path("pdf/bestill/<slug:kind>/", report_views.report_order, name="report-order"),
@@ -28,6 +29,9 @@ urlpatterns += [
     path("pdf/<int:pk>/last-ned/", report_views.report_download, name="report-download"),
     path("pdf/<int:pk>/ny-versjon/", report_views.report_regenerate,
          name="report-regenerate"),
+    path("pdf/<int:pk>/godkjenn/", report_views.report_approve, name="report-approve"),
+    path("pdf/<int:pk>/trekk-tilbake/", report_views.report_withdraw,
+         name="report-withdraw"),
     path("pdf/<slug:slug>/anbefaling/<int:year>/", report_views.recommendation_edit,
          name="recommendation-edit"),
     path("pdf/<slug:slug>/innstillinger/", report_views.report_settings,

@@ -8,9 +8,11 @@ get 404) and the `observasjoner.*_tilsyn` permissions at the bottom, as every ap
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import rules
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, AnyUser, is_consultant, scope_of
@@ -36,6 +38,15 @@ class TilsynInstrumentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(models.Q(kommune__isnull=True)
                            | models.Q(kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES)))
+
+    def offered_to(self, user: AnyUser,
+                   kommuner: models.QuerySet[Kommune]) -> TilsynInstrumentQuerySet:
+        """What a new supervision offers her: her municipalities' own instruments and the
+        shared ones in their languages (a Danish consultant is never offered the Norwegian
+        instrument, nor a Norwegian the Danish one)."""
+        languages = list(kommuner.values_list("language", flat=True))
+        return self.visible_to(user).filter(
+            models.Q(kommune__isnull=False) | models.Q(language__in=["", *languages]))
 
     def available_for(self, kommune: Kommune) -> TilsynInstrumentQuerySet:
         """What a supervision in `kommune` may use: its own instruments and the shared ones
@@ -95,4 +106,35 @@ rules.add_perm("observasjoner.edit_tilsyn", is_consultant & ~is_published)
 rules.add_perm("observasjoner.complete_tilsyn", is_consultant & is_draft)
 rules.add_perm("observasjoner.comment_tilsyn", is_consultant & is_completed_or_published)
 rules.add_perm("observasjoner.publish_tilsyn", is_consultant & is_completed_or_published)
+# The preview of the report before it is published: whoever may publish it.
+rules.add_perm("observasjoner.preview_tilsyn", is_consultant & is_completed_or_published)
 rules.add_perm("observasjoner.close_tilsyn", is_consultant & is_open_concern & ~is_draft)
+
+
+# Who reads a supervision report once it is published: what the confirmation names.
+
+@dataclass(frozen=True)
+class ReportReaders:
+    """The kindergarten's leaders and the municipality's consultants and admins."""
+
+    barnehage: str
+    kommune: str
+    leaders: tuple[str, ...]
+    municipal: tuple[str, ...]
+
+
+def report_readers(tilsyn: Tilsyn) -> ReportReaders:
+    """As `TilsynQuerySet.visible_to` decides: a published report is downloaded by the
+    kindergarten's leaders and by the municipality's consultants and admins."""
+    users = get_user_model()._default_manager.filter(is_active=True)
+
+    def names(**membership: object) -> tuple[str, ...]:
+        found = users.filter(**{f"memberships__{key}": value
+                                for key, value in membership.items()}).distinct()
+        return tuple(sorted(user.get_full_name() or user.email for user in found))
+
+    barnehage = tilsyn.barnehage
+    return ReportReaders(
+        barnehage=barnehage.name, kommune=barnehage.kommune.name,
+        leaders=names(role=ROLE_LEADER, barnehage_id=barnehage.pk),
+        municipal=names(role__in=MUNICIPAL_ROLES, kommune_id=barnehage.kommune_id))

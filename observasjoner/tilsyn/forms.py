@@ -27,7 +27,7 @@ class TilsynCreateForm(forms.ModelForm):
         kommuner = Kommune.objects.managed_by(user)
         self.fields["barnehage"].queryset = Barnehage.objects.filter(
             kommune__in=kommuner).select_related("kommune")
-        self.fields["instrument"].queryset = TilsynInstrument.objects.visible_to(user)
+        self.fields["instrument"].queryset = TilsynInstrument.objects.offered_to(user, kommuner)
         self.fields["instrument"].help_text = _(
             "The municipality's own instruments and the shared ones. Each criterion of the "
             "instrument gets a rating and a note.")
@@ -118,11 +118,14 @@ class OutcomeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # RadioSelect on a blank-able field would offer "---------" as an outcome.
-        self.fields["outcome"].choices = Tilsyn.Outcome.choices
+        self.fields["outcome"].choices = Tilsyn.outcome_choices(self.instance.country)
         self.fields["outcome"].required = self.instance.status != Tilsyn.Status.DRAFT
         if self.instance.barnehage.kommune.country != "NO":
             del self.fields["correction_order"]
             del self.fields["correction_deadline"]
+        else:
+            self.fields["follow_up_date"].help_text = _(
+                "Required for a concern: when the kindergarten is followed up.")
 
 
 class UtviklingspunktForm(forms.ModelForm):
@@ -143,16 +146,53 @@ UtviklingspunktFormSet = forms.inlineformset_factory(
 
 
 class BoardCommentForm(forms.ModelForm):
+    """The board's comment with its date, or the board's choice not to comment."""
+
     class Meta:
         model = Tilsyn
-        fields = ["board_comment_date", "board_comment"]
+        fields = ["board_comment_date", "board_comment", "board_comment_declined"]
         widgets = {"board_comment_date": DateInput(),
                    "board_comment": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.fields["board_comment_date"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        comment = (cleaned.get("board_comment") or "").strip()
+        declined = cleaned.get("board_comment_declined")
+        if comment and declined:
+            self.add_error("board_comment_declined", _(
+                "Either record the comment or mark that the board gave none, not both."))
+        elif not comment and not declined:
+            self.add_error("board_comment", _(
+                "Write the board's comment, or tick that the board gave none."))
+        return cleaned
+
+
+class PublishForm(forms.Form):
+    """The confirmation before a supervision report is published."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the preview and publish the report to the readers named above."),
+        error_messages={"required": _("Tick the box to confirm that you publish the report.")})
+    without_board_comment = forms.BooleanField(
+        required=False,
+        label=_("Publish without the parent board's comment: the report says the board had "
+                "not commented when it was published."))
+
+    def __init__(self, *args: Any, tilsyn: Tilsyn, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not tilsyn.board_comment_missing:
+            del self.fields["without_board_comment"]
+        else:
+            # The comment missing is a warning the consultant must answer: tick or go back.
+            field = self.fields["without_board_comment"]
             field.required = True
+            field.error_messages["required"] = _(
+                "Record the parent board's comment, mark it as not given, or confirm that "
+                "you publish without it.")
 
 
 class InstrumentUploadForm(forms.Form):
@@ -188,9 +228,16 @@ class TilsynFilterForm(forms.Form):
     intensified = forms.BooleanField(label=_("Only under intensified supervision"),
                                      required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, countries: set[str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["barnehage"].queryset = Barnehage.objects.visible_to(user)
+        if countries == {"NO"}:
+            # Norwegian law has no intensified supervision: the same filter, in its words.
+            self.fields["intensified"].label = _("Only under follow-up")
+            outcome = self.fields["outcome"]
+            assert isinstance(outcome, forms.ChoiceField)
+            outcome.choices = [("", _("All")), *Tilsyn.outcome_choices("NO")]
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -43,6 +43,8 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from barnehager import audit
+from barnehager.models import AuditAction
 from observasjoner.tilsyn.models import (
     Kriterium,
     Language,
@@ -127,7 +129,10 @@ def import_instrument(content: bytes, filename: str, kommune) -> TilsynInstrumen
         _validate(parsed, kommune)
     if parsed.problems:
         raise InstrumentImportError(sorted(parsed.problems, key=lambda problem: problem.line))
-    return _save(parsed, kommune)
+    instrument = _save(parsed, kommune)
+    audit.record(AuditAction.IMPORT, target=instrument, kommune=kommune,
+                 details={"file": PurePath(filename).name[:100], "kind": "supervision instrument"})
+    return instrument
 
 
 def _parse_csv(text: str) -> _Parsed:

@@ -160,7 +160,18 @@ class Tilsyn(models.Model):
         AUTHORITY = "authority", _("Kindergarten authority (barnehagemyndighet)")
         OWNER = "owner", _("Owner of the kindergarten")
 
-    # Outcomes that put the kindergarten under intensified supervision.
+    # The outcomes' names are Danish law's (Dagtilbudsloven § 5 b: "skærpet tilsyn"). A
+    # Norwegian municipality supervises as barnehagemyndighet, which has no intensified
+    # supervision: there a concern is followed up with a new visit and, where the law is
+    # broken, an order to correct (pålegg om retting). Same outcomes, its own words.
+    NORWEGIAN_OUTCOMES = {
+        "none": _("No concern"),
+        "concern": _("Concern: followed up with a new supervision"),
+        "serious": _("Serious concern: followed up, with an action plan at once"),
+    }
+
+    # Outcomes that put the kindergarten under intensified supervision (in Norway: an open
+    # follow-up).
     INTENSIFIED = (Outcome.CONCERN, Outcome.SERIOUS)
     LEADER_VISIBLE = (Status.COMPLETED, Status.PUBLISHED)
 
@@ -198,6 +209,10 @@ class Tilsyn(models.Model):
                                      help_text=NO_CHILD_NAMES)
     board_comment_date = models.DateField(_("date of the parent board's comment"), null=True,
                                           blank=True)
+    board_comment_declined = models.BooleanField(
+        _("the parent board gave no comment"), default=False,
+        help_text=_("Tick when the board was informed and chose not to comment, so the "
+                    "report says so instead of “not recorded”."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -217,6 +232,23 @@ class Tilsyn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.barnehage} {self.date:%d.%m.%Y}"
+
+    @classmethod
+    def outcome_choices(cls, country: str) -> list[tuple[str, str]]:
+        """The outcomes in the words of the municipality's country (translated now)."""
+        if country == "NO":
+            return [(value, str(cls.NORWEGIAN_OUTCOMES[value]))
+                    for value in cls.Outcome.values]
+        return [(value, str(label)) for value, label in cls.Outcome.choices]
+
+    @property
+    def country(self) -> str:
+        return self.barnehage.kommune.country
+
+    @property
+    def outcome_display(self) -> str:
+        """The outcome as the municipality's country names it ("" with none yet)."""
+        return dict(self.outcome_choices(self.country)).get(self.outcome, "")
 
     @property
     def is_intensified(self) -> bool:
@@ -276,6 +308,11 @@ class Tilsyn(models.Model):
         self.status = self.Status.COMPLETED
         self.completed_at = timezone.now()
         self.save(update_fields=["status", "completed_at", "updated_at"])
+
+    @property
+    def board_comment_missing(self) -> bool:
+        """Neither a comment recorded nor marked as not given: a warning before publishing."""
+        return not self.board_comment.strip() and not self.board_comment_declined
 
     @property
     def has_report(self) -> bool:

@@ -34,13 +34,28 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def overdue_reports(user: AnyUser, today: date | None = None) -> QuerySet[Barnehage]:
-    """Kindergartens of the consultant's municipalities with no report published in the
-    last two years, with the date of their latest one."""
+# The two-year report duty is Danish law's: only Danish municipalities are held to it.
+REPORT_DUTY_COUNTRY = "DK"
+
+
+def _managed(user: AnyUser) -> QuerySet[Barnehage]:
     scope = scope_of(user)
-    cutoff = _years_before(today or timezone.localdate(), REPORT_INTERVAL_YEARS)
-    barnehager = Barnehage.objects.all() if scope.superuser else Barnehage.objects.filter(
+    return Barnehage.objects.all() if scope.superuser else Barnehage.objects.filter(
         kommune_id__in=scope.kommune_ids(*MUNICIPAL_ROLES))
+
+
+def managed_countries(user: AnyUser) -> set[str]:
+    """The countries of the municipalities the consultant manages: which law's rules her
+    pages show (docs/domain.md, Supervision)."""
+    return set(_managed(user).values_list("kommune__country", flat=True).distinct())
+
+
+def overdue_reports(user: AnyUser, today: date | None = None) -> QuerySet[Barnehage]:
+    """Kindergartens of the consultant's Danish municipalities with no report published in
+    the last two years, with the date of their latest one (Dagtilbudsloven; Norwegian law
+    has no such duty)."""
+    cutoff = _years_before(today or timezone.localdate(), REPORT_INTERVAL_YEARS)
+    barnehager = _managed(user).filter(kommune__country=REPORT_DUTY_COUNTRY)
     return (barnehager.select_related("kommune")
             .annotate(last_published=Max("tilsyn__published_on",
                                          filter=Q(tilsyn__status=Tilsyn.Status.PUBLISHED)))
@@ -48,21 +63,38 @@ def overdue_reports(user: AnyUser, today: date | None = None) -> QuerySet[Barneh
             .order_by("kommune__name", "last_published", "name"))
 
 
+def open_correction_orders(user: AnyUser, today: date | None = None) -> QuerySet[Tilsyn]:
+    """Orders to correct (pålegg om retting, Norway) whose deadline has not passed,
+    earliest deadline first."""
+    return (Tilsyn.objects.visible_to(user).filter(
+        status__in=Tilsyn.LEADER_VISIBLE,
+        correction_deadline__gte=today or timezone.localdate())
+        .exclude(correction_order="").select_related("barnehage__kommune")
+        .order_by("correction_deadline", "barnehage__name"))
+
+
 def home_summary(user: AnyUser) -> dict:
-    """Consultants: kindergartens under intensified supervision and reports due.
+    """Consultants: kindergartens under intensified supervision (Norway: an open follow-up),
+    and the rules of their municipalities' country: reports due (Denmark), orders to
+    correct whose deadline runs (Norway).
     Leaders: the latest supervision of each kindergarten they lead."""
     scope = scope_of(user)
     summary: dict = {}
     if scope.has_role(*MUNICIPAL_ROLES):
+        countries = managed_countries(user)
+        summary["countries"] = countries
         summary["open_concerns"] = list(
             Tilsyn.objects.visible_to(user).open_concerns()
-            .select_related("barnehage").order_by("follow_up_date"))
-        summary["overdue_count"] = overdue_reports(user).count()
+            .select_related("barnehage__kommune").order_by("follow_up_date"))
+        if REPORT_DUTY_COUNTRY in countries:
+            summary["overdue_count"] = overdue_reports(user).count()
+        if "NO" in countries:
+            summary["open_orders"] = open_correction_orders(user).count()
     led = scope.barnehage_ids(ROLE_LEADER)
     if led:
         latest = {}
         for tilsyn in (Tilsyn.objects.visible_to(user).filter(barnehage_id__in=led)
-                       .select_related("barnehage").order_by("-date")):
+                       .select_related("barnehage__kommune").order_by("-date")):
             latest.setdefault(tilsyn.barnehage_id, tilsyn)
         summary["led"] = list(latest.values())
     return summary
@@ -194,8 +226,8 @@ def supervision_figures(tilsyn: QuerySet[Tilsyn], *, year: int | None = None
     queryset = tilsyn.filter(status__in=Tilsyn.LEADER_VISIBLE)
     if year is not None:
         queryset = queryset.filter(date__year=year)
-    supervisions = list(queryset.select_related("barnehage", "instrument__skala").order_by(
-        "date", "barnehage__name", "pk"))
+    supervisions = list(queryset.select_related("barnehage__kommune", "instrument__skala")
+                        .order_by("date", "barnehage__name", "pk"))
     latest: dict[int, Tilsyn] = {}
     for item in supervisions:  # oldest first: the last one stays
         latest[item.barnehage_id] = item
@@ -225,6 +257,12 @@ def supervision_count(tilsyn: QuerySet[Tilsyn], year: int) -> int:
     return tilsyn.filter(status__in=Tilsyn.LEADER_VISIBLE, date__year=year).count()
 
 
+def correction_orders(tilsyn: QuerySet[Tilsyn], year: int) -> int:
+    """Orders to correct (pålegg om retting, Norway) given in supervisions of `year`."""
+    return (tilsyn.filter(status__in=Tilsyn.LEADER_VISIBLE, date__year=year)
+            .exclude(correction_order="").count())
+
+
 def kindergartens_under_intensified_supervision(tilsyn: QuerySet[Tilsyn], day: date) -> int:
     """Kindergartens with a concern raised on or before `day` and not closed by then."""
     return (tilsyn.filter(outcome__in=Tilsyn.INTENSIFIED, date__lte=day)
@@ -233,10 +271,13 @@ def kindergartens_under_intensified_supervision(tilsyn: QuerySet[Tilsyn], day: d
             .values("barnehage").distinct().count())
 
 
-def report_document(tilsyn: Tilsyn, generated_at: datetime) -> PdfDocument:
-    """The published supervision report's template and context. Every user text reaches
-    the PDF through Django's autoescaping, never |safe."""
+def report_document(tilsyn: Tilsyn, generated_at: datetime, *,
+                    preview: bool = False) -> PdfDocument:
+    """The published supervision report's template and context (`preview`: marked as not
+    published yet). Every user text reaches the PDF through Django's autoescaping, never
+    |safe."""
     return PdfDocument("observasjoner/tilsyn/report_pdf.html", {
+        "preview": preview,
         "tilsyn": tilsyn,
         "themes": theme_ratings(tilsyn),
         "skala": tilsyn.instrument.skala,

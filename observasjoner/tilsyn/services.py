@@ -19,13 +19,28 @@ from observasjoner.tilsyn.models import Tilsyn, Tilsynsrapport
 from observasjoner.tilsyn.selectors import report_document
 
 
-def publish(tilsyn: Tilsyn, today: date | None = None) -> None:
-    """Completed → published: renders the supervision report and stores it with its
-    checksum and the supervision's fields in one transaction, so it is stored whole or
-    not at all. Publishing again (after the board's comment, say) renders a new report;
-    the date of first publication stays."""
+def publish_problems(tilsyn: Tilsyn, *, without_board_comment: bool = False) -> list[str]:
+    """Why the report cannot be published as asked (empty when it can). The parent board's
+    comment must be recorded, marked as not given, or its absence confirmed by the
+    consultant (the report then says the board had not commented when it was published)."""
+    problems = []
     if tilsyn.status not in Tilsyn.LEADER_VISIBLE:
-        raise ValidationError(_("Complete the supervision before publishing it."))
+        problems.append(_("Complete the supervision before publishing it."))
+    if tilsyn.board_comment_missing and not without_board_comment:
+        problems.append(_("Record the parent board's comment, mark it as not given, or "
+                          "confirm that you publish without it."))
+    return problems
+
+
+def publish(tilsyn: Tilsyn, today: date | None = None, *,
+            without_board_comment: bool = False) -> None:
+    """Completed → published, after the confirmation page (views.tilsyn_publish): renders
+    the supervision report and stores it with its checksum and the supervision's fields in
+    one transaction, so it is stored whole or not at all. Publishing again (after the
+    board's comment, say) renders a new report; the date of first publication stays."""
+    problems = publish_problems(tilsyn, without_board_comment=without_board_comment)
+    if problems:
+        raise ValidationError(problems)
     tilsyn.published_on = tilsyn.published_on or today or timezone.localdate()
     tilsyn.status = Tilsyn.Status.PUBLISHED
     generated_at = timezone.now()

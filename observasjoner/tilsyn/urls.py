@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/fullfor/", views.tilsyn_complete, name="tilsyn-complete"),
     path("<int:pk>/foreldreraad/", views.tilsyn_board_comment, name="tilsyn-board-comment"),
     path("<int:pk>/publiser/", views.tilsyn_publish, name="tilsyn-publish"),
+    path("<int:pk>/forhandsvisning.pdf", views.tilsyn_preview, name="tilsyn-preview"),
     path("<int:pk>/avslutt/", views.tilsyn_close, name="tilsyn-close"),
     path("<int:pk>/rapport.pdf", views.tilsyn_report, name="tilsyn-report"),
     path("instrumenter/", views.instrument_list, name="tilsyn-instrument-list"),

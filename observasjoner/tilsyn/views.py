@@ -14,20 +14,24 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from barnehager import audit
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
-from barnehager.models import User
+from barnehager.models import AuditAction, User
+from barnehager.pdf import render_pdf
 from barnehager.problems import ProblemList
 from observasjoner.tilsyn import services
+from observasjoner.tilsyn.access import report_readers
 from observasjoner.tilsyn.forms import (
     BoardCommentForm,
     InstrumentUploadForm,
     OutcomeForm,
+    PublishForm,
     RatingsForm,
     TilsynCreateForm,
     TilsynEditForm,
@@ -36,7 +40,14 @@ from observasjoner.tilsyn.forms import (
 )
 from observasjoner.tilsyn.importing import InstrumentImportError, import_instrument
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, Tilsynsrapport, TilsynVurdering
-from observasjoner.tilsyn.selectors import home_summary, overdue_reports, theme_ratings
+from observasjoner.tilsyn.selectors import (
+    home_summary,
+    managed_countries,
+    open_correction_orders,
+    overdue_reports,
+    report_document,
+    theme_ratings,
+)
 
 
 def _tilsyn_for(request: AuthenticatedHttpRequest, pk: int,
@@ -65,14 +76,17 @@ def tilsyn_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     manages = scope_of(request.user).has_role(*MUNICIPAL_ROLES)
     queryset = Tilsyn.objects.visible_to(request.user).select_related(
         "barnehage__kommune", "consultant", "instrument").order_by("-date", "barnehage__name")
-    filters = TilsynFilterForm(request.GET or None, user=request.user)
+    countries = managed_countries(request.user) if manages else set()
+    filters = TilsynFilterForm(request.GET or None, user=request.user, countries=countries)
     if manages:
         queryset = filters.filter(queryset)
     return render(request, "observasjoner/tilsyn/tilsyn_list.html", {
         "supervisions": queryset,
         "filters": filters,
         "manages": manages,
+        "countries": countries,
         "overdue": overdue_reports(request.user) if manages else None,
+        "orders": open_correction_orders(request.user) if manages else None,
     })
 
 
@@ -193,18 +207,45 @@ def tilsyn_board_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                   {"tilsyn": tilsyn, "form": form})
 
 
-@require_POST
 @role_required(*MUNICIPAL_ROLES)
 def tilsyn_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step, then publishing: names who will read the report, links the
+    preview, and warns when the parent board's comment is missing (publishing then needs
+    its own tick)."""
     tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
-    try:
-        services.publish(tilsyn)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not _allowed("observasjoner.publish_tilsyn", request, tilsyn):
+        return _refuse(request, tilsyn, _("Complete the supervision before publishing it."))
+    form = PublishForm(request.POST if request.method == "POST" else None, tilsyn=tilsyn)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish(tilsyn, without_board_comment=form.cleaned_data.get(
+                "without_board_comment", False))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("observasjoner:tilsyn-publish", tilsyn.pk)
         messages.success(request, _("The supervision report is published."))
-    return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+        return redirect("observasjoner:tilsyn-detail", tilsyn.pk)
+    return render(request, "observasjoner/tilsyn/tilsyn_publish.html", {
+        "tilsyn": tilsyn, "form": form, "readers": report_readers(tilsyn),
+        "problems": services.publish_problems(tilsyn, without_board_comment=True),
+    }, status=400 if form.errors else 200)
+
+
+@role_required(*MUNICIPAL_ROLES)
+def tilsyn_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The report as it would be published now, marked as a preview; for the consultants
+    and admins who may publish it, never stored."""
+    tilsyn = _tilsyn_for(request, pk, "observasjoner.manage_tilsyn")
+    if not _allowed("observasjoner.preview_tilsyn", request, tilsyn):
+        raise Http404(_("Complete the supervision before previewing its report."))
+    with translation.override(tilsyn.barnehage.kommune.language):
+        pdf = render_pdf(report_document(tilsyn, timezone.now(), preview=True)).content
+    filename = slugify(f"tilsyn {tilsyn.barnehage.name} {tilsyn.date:%Y-%m-%d} preview") + ".pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -228,6 +269,7 @@ def tilsyn_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not tilsyn.has_report or rapport is None:
         raise Http404(_("This supervision has no published report."))
     filename = slugify(f"tilsyn {tilsyn.barnehage.name} {tilsyn.date:%Y-%m-%d}") + ".pdf"
+    audit.record(AuditAction.REPORT_DOWNLOADED, target=tilsyn, label=filename)
     response = HttpResponse(bytes(rapport.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = f'"{rapport.checksum}"'

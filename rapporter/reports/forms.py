@@ -19,6 +19,8 @@ ALL_KINDERGARTENS = ""
 
 
 class AnnualOrderForm(forms.Form):
+    """The annual report; the year offered is the last complete one."""
+
     kommune = forms.ModelChoiceField(queryset=None, label=_("Municipality"))
     year = forms.IntegerField(label=_("Year"), validators=YEAR_VALIDATORS)
 
@@ -47,10 +49,14 @@ class KindergartenOrderForm(forms.Form):
             self.fields["kommune"].initial = kommuner.first()
         self.fields["barnehage"].queryset = Barnehage.objects.filter(
             kommune__in=kommuner).select_related("kommune").order_by("kommune__name", "name")
+        # The last complete semester: a report on a running one lists itself as incomplete.
         today = timezone.localdate()
-        self.fields["year"].initial = today.year
-        self.fields["semester"].initial = (Semester.SPRING if today.month < 8
-                                           else Semester.AUTUMN)
+        if today.month < 8:
+            self.fields["year"].initial, self.fields["semester"].initial = (
+                today.year - 1, Semester.AUTUMN)
+        else:
+            self.fields["year"].initial, self.fields["semester"].initial = (
+                today.year, Semester.SPRING)
 
     def clean(self):
         cleaned = super().clean()
@@ -95,3 +101,20 @@ class RapportinnstillingForm(forms.ModelForm):
     class Meta:
         model = Rapportinnstilling
         fields = ["annual_day", "annual_month", "covers_previous_year"]
+
+
+class ApproveForm(forms.Form):
+    """The confirmation before a draft is published: the consultant has read it, its
+    warnings and who will see it."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the draft and the list of what is incomplete, and I publish it "
+                "to the readers named above."),
+        error_messages={"required": _("Tick the box to confirm that you publish the report.")})
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the report withdrawn?"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the version, for the record. Never write a child's name."))

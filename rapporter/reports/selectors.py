@@ -17,29 +17,43 @@ the context is built.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Avg, QuerySet, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from barnehager.models import Avdeling, Barnehage, Strukturtall
 from barnehager.pdf import PdfDocument
 from handleplaner import selectors as plan_selectors
 from handleplaner.models import GoalReached, Handleplan
 from handleplaner.models import Status as PlanStatus
-from kvalitet.models import BarnehageFokus
+from kvalitet.models import BarnehageFokus, RoleLevel, Tegn
 from kvalitet.plans import selectors as focus_selectors
+from observasjoner import scoring
 from observasjoner.models import Observasjonsrunde
 from observasjoner.tilsyn import selectors as tilsyn_selectors
 from observasjoner.tilsyn.models import Tilsyn
-from rapporter import charts, selectors
+from rapporter import charts, conclusions, selectors
+from rapporter.conclusions import Comparison, DomainConclusion
 from rapporter.models import Anbefaling, Kind, Rapport
 
 MIN_N = selectors.PRIVACY_MIN_N
 # Semesters shown in a trend: the last three years.
 TREND_SEMESTERS = 6
+# The ages the shipped instruments are stored with (observasjoner/migrations/0002) in the
+# report's language; another instrument's text prints as entered.
+AGE_DESCRIPTIONS = {
+    "15-36 months": gettext_lazy("15-36 months"),
+    "3-5 years": gettext_lazy("3-5 years"),
+    "0-18 months": gettext_lazy("0-18 months"),
+}
+
+
+def age_description(text: str) -> str:
+    return str(AGE_DESCRIPTIONS.get(text, text))
 
 
 def for_report(rapport: Rapport) -> PdfDocument:
@@ -66,6 +80,11 @@ class Change:
     n_before: int | None = None
     suppressed: bool = False
     unit: str = ""
+    # Domain scores: the change with its 95 % interval and what it means.
+    comparison: Comparison | None = None
+    # Counted as registered today (kindergartens, departments): no figure for last year,
+    # so the year before and the change stay empty rather than print "–".
+    current_only: bool = False
 
     @property
     def change(self) -> float | None:
@@ -101,6 +120,10 @@ class InstrumentSection:
     trend: list[selectors.GroupFigures]
     comparison: selectors.GroupFigures | None = None
     charts: InstrumentCharts | None = None
+    # The scoring module's spec: the band limits the headers and captions print.
+    spec: scoring.InstrumentSpec | None = None
+    # What the figures mean (the annual report): one sentence per domain.
+    conclusions: list[DomainConclusion] = field(default_factory=list)
 
     @property
     def domains(self) -> list[tuple[str, str]]:
@@ -123,12 +146,12 @@ class InstrumentSection:
                 or any(row["suppressed"] for row in self.dimensions))
 
 
-def _year_rows(data: selectors.ObservationSet, year: int) -> list[selectors.ObservationRow]:
-    return [row for row in data.rows if row.semester.year == year]
-
-
-def _subset(data: selectors.ObservationSet, rows) -> selectors.ObservationSet:
-    return replace(data, rows=list(rows))
+def _period(data: selectors.ObservationSet,
+            key: selectors.SemesterKey | int) -> selectors.ObservationSet:
+    """The observations of a year (an int) or of one semester; figures come from SQL."""
+    if isinstance(key, int):
+        return data.narrow(year=key)
+    return data.narrow(semester=key)
 
 
 def _value(figure: selectors.Figure | None) -> float | None:
@@ -145,29 +168,26 @@ def instrument_sections(data: selectors.ObservationSet, year: int, *, semester: 
     `compare_with` (the municipality, for a kindergarten report) each section also holds
     the same figures over that set.
     """
-    def period_rows(source: selectors.ObservationSet, key: selectors.SemesterKey | int):
-        if isinstance(key, int):
-            return [row for row in source.rows if row.semester.year == key]
-        return [row for row in source.rows if row.semester == key]
-
     this_period = selectors.SemesterKey.of(year, semester) if semester else year
     last_period = _previous_semester(year, semester) if semester else year - 1
-    current = _subset(data, period_rows(data, this_period))
-    previous = _subset(data, period_rows(data, last_period))
+    current = _period(data, this_period)
+    previous = _period(data, last_period)
     semesters = [key for key in data.semesters if key <= _last_semester(year, semester)]
-    trend_rows = [row for row in data.rows if row.semester in semesters[-TREND_SEMESTERS:]]
+    trend = data.narrow(semesters=semesters[-TREND_SEMESTERS:])
+    with_data = set(current.instrument_codes()) | set(previous.instrument_codes())
     band_labels = {band: str(label) for band, label in selectors.BAND_LABELS.items()}
     sections = []
     for code in data.instrument_codes():
-        if not any(row.instrument == code for row in current.rows + previous.rows):
+        if code not in with_data:
             continue
         instrument = data.instruments[code]
         spec = data.specs[code]
         names = data.domain_names(code)
         dimension_names = data.dimension_names(code)
         section = InstrumentSection(
-            code=code, name=instrument.name, age_description=instrument.age_description,
-            domain_names=names,
+            code=code, name=instrument.name,
+            age_description=age_description(instrument.age_description), domain_names=names,
+            spec=spec,
             total=selectors.domain_total(current, code, min_n=MIN_N),
             previous=selectors.domain_total(previous, code, min_n=MIN_N),
             by_semester=selectors.domain_by(current, code, "semester", min_n=MIN_N),
@@ -182,11 +202,11 @@ def instrument_sections(data: selectors.ObservationSet, year: int, *, semester: 
                                  for domain in spec.domains for dim in domain.dimensions)}
                 for row in selectors.cycle_spread(current, code)
             ],
-            trend=selectors.domain_by(data, code, "semester", rows=trend_rows, min_n=MIN_N),
+            trend=selectors.domain_by(trend, code, "semester", min_n=MIN_N),
         )
         if compare_with is not None:
             section.comparison = selectors.domain_total(
-                _subset(compare_with, period_rows(compare_with, this_period)), code,
+                _period(compare_with, this_period), code,
                 min_n=MIN_N)
         section.charts = _instrument_charts(section, spec, subject, band_labels,
                                             previous_label=_previous_label(year, semester),
@@ -218,7 +238,9 @@ def _instrument_charts(section: InstrumentSection, spec, subject: str,
           "the same figures.")
         % {"current": current_label, "previous": previous_label, "min_n": MIN_N},
         categories,
-        [series(previous_label, section.previous), series(current_label, section.total)],
+        # Last period's bars only when it has observations: no empty "– (n=0)" rows.
+        [*([series(previous_label, section.previous)] if section.previous.n else []),
+         series(current_label, section.total)],
         category_thresholds=thresholds,
     )
     age_groups = None
@@ -248,14 +270,47 @@ def _instrument_charts(section: InstrumentSection, spec, subject: str,
         )
     bands = charts.band_chart(
         _("%(instrument)s: observations by band") % {"instrument": section.name},
-        _("Share of observations whose domain score is low (below 2.5), middle or high "
-          "(5.5 and above), %(current)s. The table above gives the same counts.")
-        % {"current": current_label},
+        _("Share of observations whose domain score is low (below %(low)s), middle or high "
+          "(%(high)s and above), %(current)s. The table above gives the same counts.")
+        % {"current": current_label, "low": formats.number_format(spec.low_below, 1),
+           "high": formats.number_format(spec.high_from, 1)},
         categories,
         [None if row.suppressed else row.counts for row in section.bands],
         band_labels=band_labels,
     )
     return InstrumentCharts(scores=scores, bands=bands, age_groups=age_groups, trend=trend)
+
+
+@dataclass(frozen=True)
+class KindergartenRow:
+    """One kindergarten in the appendix: its domain figures for the year and the score it
+    is sorted by (the mean of its domain scores; None when suppressed)."""
+
+    name: str
+    n: int
+    figures: dict[str, selectors.Figure]
+    score: float | None
+
+
+def kindergarten_appendix(data: selectors.ObservationSet, year: int,
+                          sections: list[InstrumentSection]) -> list[tuple[
+                              InstrumentSection, list[KindergartenRow], list[KindergartenRow]]]:
+    """Per instrument of the report: the kindergartens observed in the year with at least
+    MIN_N observations, lowest score first (the ones to talk about come first, not the
+    alphabet's), and those with fewer, which are only named with their n."""
+    current = _period(data, year)
+    appendix = []
+    for section in sections:
+        rows = []
+        for group in selectors.domain_by(current, section.code, "barnehage", min_n=MIN_N):
+            means = [value for value in map(_value, group.figures.values()) if value is not None]
+            rows.append(KindergartenRow(group.label, group.n, group.figures,
+                                        sum(means) / len(means) if means else None))
+        rows.sort(key=lambda row: (row.score is None, row.score or 0, row.name.casefold()))
+        shown = [row for row in rows if row.score is not None]
+        if rows:
+            appendix.append((section, shown, rows[len(shown):]))
+    return appendix
 
 
 def _previous_semester(year: int, semester: str) -> selectors.SemesterKey:
@@ -302,25 +357,42 @@ def structure_figures(barnehager, year: int) -> list[Change]:
 
 
 def observation_count(data: selectors.ObservationSet, year: int) -> Change:
-    return Change(_("Observations that count"), len(_year_rows(data, year)),
-                  len(_year_rows(data, year - 1)))
+    return Change(_("Observations that count"), data.narrow(year=year).count,
+                  data.narrow(year=year - 1).count)
 
 
 def domain_changes(sections: list[InstrumentSection]) -> list[Change]:
     """Each domain's mean this period against the one before, with n."""
     changes = []
     for section in sections:
+        compared = {item.code: item.last_year for item in section.conclusions}
         for code, name in section.domains:
             now = section.total.figures[code]
             before = section.previous.figures[code]
             changes.append(Change(
                 f"{section.name}: {code} {name}", _value(now), _value(before), digits=2,
                 n_now=now.n, n_before=before.n,
-                suppressed=now.suppressed or before.suppressed))
+                suppressed=now.suppressed or before.suppressed,
+                comparison=compared.get(code)))
     return changes
 
 
 # Quality plan, supervision, action plans -------------------------------------------------
+
+def plan_signs(plans: list[focus_selectors.PlanFigures]) -> dict[int, list[tuple[str, list[str]]]]:
+    """Per focus area of the plans: its signs of success grouped by role level, in the
+    levels' order (Frederikshavn's strategy is followed through its signs, not measures).
+    One query."""
+    areas = [area.fokusomrade.pk for figures in plans for area in figures.areas]
+    position = {level.value: index for index, level in enumerate(RoleLevel)}
+    grouped: dict[int, dict[str, list[str]]] = {}
+    for tegn in sorted(Tegn.objects.filter(fokusomrade_id__in=areas),
+                       key=lambda tegn: (position.get(tegn.role_level, 99), tegn.order, tegn.pk)):
+        grouped.setdefault(tegn.fokusomrade_id, {}).setdefault(
+            str(tegn.get_role_level_display()), []).append(tegn.text)
+    return {pk: list(levels.items()) for pk, levels in grouped.items()}
+
+
 # The figures come from their owners' selectors, the same functions the dashboards use;
 # here they only get the labels the report prints.
 
@@ -329,15 +401,22 @@ def _labelled(counts: dict[str, int], choices: list[tuple[str, str]]) -> list[tu
 
 
 def supervision_chapter(barnehager: QuerySet[Barnehage], year: int) -> dict:
-    """The supervisions of the year (`supervision`), the outcomes with their labels, and the
-    kindergartens under intensified supervision at the end of the year."""
+    """The supervisions of the year (`supervision`), the outcomes with their labels in the
+    words of the municipality's country, the kindergartens under intensified supervision
+    (Denmark) or with an open follow-up (Norway) at the end of the year, and in Norway the
+    orders to correct (`correction_orders`; None in Denmark, whose law has none)."""
     tilsyn = Tilsyn.objects.filter(barnehage__in=barnehager)
     figures = tilsyn_selectors.supervision_figures(tilsyn, year=year)
+    first = barnehager.select_related("kommune").first()
+    country = first.kommune.country if first else ""
     return {
         "supervision": figures,
-        "supervision_outcomes": _labelled(figures.by_outcome, Tilsyn.Outcome.choices),
+        "supervision_outcomes": _labelled(figures.by_outcome, Tilsyn.outcome_choices(country)),
         "open_concerns": tilsyn_selectors.kindergartens_under_intensified_supervision(
             tilsyn, date(year, 12, 31)),
+        "country": country,
+        "correction_orders": (tilsyn_selectors.correction_orders(tilsyn, year)
+                              if country == "NO" else None),
     }
 
 
@@ -361,29 +440,39 @@ def annual_report(rapport: Rapport) -> PdfDocument:
     barnehager = Barnehage.objects.filter(kommune=kommune)
     data = selectors.load_observations(kommune)
     sections = instrument_sections(data, year, subject=kommune.name)
+    found = conclusions.domain_conclusions(data, year)
+    for section in sections:
+        section.conclusions = [item for item in found if item.instrument == section.code]
     supervision = supervision_chapter(barnehager, year)
     action_plans = action_plan_chapter(barnehager, year)
     recommendation = Anbefaling.objects.filter(kommune=kommune, year=year).first()
+    plans = focus_selectors.plan_figures(kommune.pk, year)
+    changes = domain_changes(sections)
     key_figures = [
-        Change(_("Kindergartens"), barnehager.count(), None),
+        Change(_("Kindergartens"), barnehager.count(), None, current_only=True),
         Change(_("Departments"), Avdeling.objects.filter(barnehage__kommune=kommune).count(),
-               None),
+               None, current_only=True),
         *structure_figures(barnehager, year),
         observation_count(data, year),
         Change(_("Supervisions carried out"), supervision["supervision"].count,
                tilsyn_selectors.supervision_count(
                    Tilsyn.objects.filter(barnehage__in=barnehager), year - 1)),
         Change(_("Action plans open during the year"), action_plans["action_plans"].total,
-               None),
+               plan_selectors.action_plan_figures(
+                   Handleplan.objects.filter(barnehage__in=barnehager), year=year - 1).total),
     ]
     return PdfDocument("rapporter/pdf/annual.html", {
         **_common(rapport),
         "title": _("Quality report %(year)s: %(kommune)s")
         % {"year": year, "kommune": kommune.name},
         "key_figures": key_figures,
-        "domain_changes": domain_changes(sections),
+        "domain_changes": changes,
+        "domain_changes_comparable": any(change.n_before for change in changes),
+        "conclusions": found,
         "sections": sections,
-        "plans": focus_selectors.plan_figures(kommune.pk, year),
+        "plans": plans,
+        "signs": plan_signs(plans),
+        "appendix": kindergarten_appendix(data, year, sections),
         **supervision,
         **action_plans,
         "recommendation": recommendation,
@@ -397,8 +486,7 @@ def kindergarten_report(rapport: Rapport) -> PdfDocument:
     barnehage, year, semester = rapport.barnehage, rapport.year, rapport.semester
     instruments = selectors.instruments_with_structure()
     municipality = selectors.load_observations(rapport.kommune, instruments=instruments)
-    own = _subset(municipality, [row for row in municipality.rows
-                                 if row.barnehage_id == barnehage.pk])
+    own = municipality.narrow(barnehage_ids=[barnehage.pk])
     sections = instrument_sections(own, year, semester=semester, compare_with=municipality,
                                    subject=barnehage.name)
     barnehager = Barnehage.objects.filter(pk=barnehage.pk)
@@ -413,8 +501,8 @@ def kindergarten_report(rapport: Rapport) -> PdfDocument:
         "structure": structure_figures(barnehager, year),
         "observation_count": Change(
             _("Observations that count"),
-            sum(1 for row in own.rows if row.semester.year == year
-                and (not semester or row.semester.semester == semester)), None),
+            _period(own, selectors.SemesterKey.of(year, semester) if semester else year).count,
+            None),
         "sections": sections,
         "focus": list(BarnehageFokus.objects.filter(barnehage=barnehage, year=year)
                       .select_related("fokusomrade__plan").order_by("fokusomrade__order")),
@@ -441,7 +529,7 @@ def action_plan_report(rapport: Rapport) -> PdfDocument:
 def _method(data: selectors.ObservationSet, kommune, year: int, semester: str = "") -> dict:
     """What the method chapter lists: the instruments and the period's rounds with the
     number of observations that count in each."""
-    counted = Counter(row.runde_id for row in data.rows)
+    counted = Counter(data.counted_per_round())
     rounds = Observasjonsrunde.objects.filter(kommune=kommune, year=year).order_by("start_date")
     if semester:
         rounds = rounds.filter(semester=semester)

@@ -1,12 +1,18 @@
-"""Ordering, building and publishing reports.
+"""Ordering, building, approving and withdrawing reports.
 
-A report is published whole or not at all (docs/domain.md, Reports):
-`build` renders the PDF into a temporary file beside the storage, checksums it, and
-`publish` moves it into storage and marks the row published inside one transaction,
-checking the stored bytes against the checksum first. Until that transaction commits
-the row points at no file; when anything fails the stored file is removed again and the
-row keeps no file. A failed attempt is retried by the task; the last failure is written
-on the row for the consultant to see.
+A report leaves the building only after review (docs/domain.md, Reports). `build` renders
+the PDF into a temporary file beside the storage, checksums it, and `store` moves it into
+storage and marks the row a *draft* inside one transaction, checking the stored bytes
+against the checksum first, with the list of what was incomplete at that moment
+(`completeness.gaps`). Until that transaction commits the row points at no file; when
+anything fails the stored file is removed again and the row keeps no file. A failed
+attempt is retried by the task; the last failure is written on the row.
+
+A draft is read by the municipality's consultants and admins only. `approve` publishes it
+(after the confirmation page that names its readers); `withdraw` takes a published version
+back, and it stays on record. Who reads which version is `rapporter/access.py`'s to say.
+A draft the schedule ordered is announced to the municipality's consultants by e-mail,
+through the outbox.
 """
 
 from __future__ import annotations
@@ -18,23 +24,23 @@ import tempfile
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from barnehager import outbox
+from barnehager import audit, outbox
 from barnehager.access import AnyUser
-from barnehager.models import Barnehage, Kommune
-from barnehager.pdf import render_pdf
-from rapporter.models import Kind, Rapport, Status
+from barnehager.models import AuditAction, Barnehage, Kommune
+from barnehager.pdf import PdfDocument, render_pdf
+from observasjoner.models import Observasjonsrunde
+from rapporter.models import PENDING, STORED, Kind, Rapport, Status
+from rapporter.reports import completeness
 from rapporter.reports import selectors as report_content
-
-if TYPE_CHECKING:
-    from observasjoner.models import Observasjonsrunde
 
 logger = logging.getLogger(__name__)
 
@@ -122,36 +128,49 @@ def order_round_reports(runde: Observasjonsrunde,
 # Building ----------------------------------------------------------------------------------
 
 def build(rapport_id: int, attempt: int = 1) -> Rapport:
-    """Renders the report and publishes it; raises on any failure (the task retries)."""
+    """Renders the report and stores it as a draft; raises on any failure (the task
+    retries)."""
     rapport = Rapport.objects.select_related("kommune", "barnehage").get(pk=rapport_id)
-    if rapport.status == Status.PUBLISHED:
-        # A redelivered task (the worker died after publishing): nothing left to do.
+    if rapport.has_file:
+        # A redelivered task (the worker died after storing it): nothing left to do.
         return rapport
+    _remove_leftovers(rapport)
     _set_state(rapport, status=Status.RUNNING, progress=10, attempts=attempt)
     with translation.override(rapport.language):
+        covered = (completeness.coverage(rapport)
+                   if rapport.kind in (Kind.ANNUAL, Kind.KINDERGARTEN) else None)
+        gaps = completeness.gaps(rapport, covered)
         document = report_content.for_report(rapport)
+        document = PdfDocument(document.template, {
+            **document.context, "gaps": gaps, "coverage": covered,
+            "incomplete": bool(covered and covered.incomplete)})
         _set_state(rapport, progress=40)
         rendered = render_pdf(document)
-    temporary = _temporary_path()
+    temporary = _temporary_path(rapport)
     try:
         temporary.write_bytes(rendered.content)
         _set_state(rapport, progress=80)
         checksum = sha256_of(temporary)
-        publish(rapport, temporary, checksum, rendered.pages)
+        store(rapport, temporary, checksum, rendered.pages, gaps=gaps)
     finally:
         temporary.unlink(missing_ok=True)
     return rapport
 
 
-def publish(rapport: Rapport, path: Path, checksum: str, pages: int) -> None:
-    """Moves the finished file into storage and marks the row published, in one step."""
+NOTIFY_DRAFT = "rapporter.reports.tasks.notify_draft"
+
+
+def store(rapport: Rapport, path: Path, checksum: str, pages: int,
+          gaps: list[completeness.Gap] | None = None) -> None:
+    """Moves the finished file into storage and marks the row a draft, in one step; a
+    scheduled report's draft is announced to the consultants in the same transaction."""
     _check_pdf(path)
     storage = Rapport.file.field.storage
     stored = None
     try:
         with transaction.atomic():
             locked = Rapport.objects.select_for_update().get(pk=rapport.pk)
-            if locked.status == Status.PUBLISHED:
+            if locked.has_file:
                 return
             name = Rapport.file.field.generate_filename(
                 rapport, f"{rapport.kind}-{rapport.pk}-v{rapport.version}-{checksum[:12]}.pdf")
@@ -164,11 +183,14 @@ def publish(rapport: Rapport, path: Path, checksum: str, pages: int) -> None:
             locked.sha256 = checksum
             locked.size = storage.size(stored)
             locked.pages = pages
-            locked.status = Status.PUBLISHED
+            locked.status = Status.DRAFT
             locked.progress = 100
             locked.generated_at = timezone.now()
+            locked.warnings = [gap.as_json() for gap in gaps or []]
             locked.error_message = ""
             locked.save()
+            if locked.scheduled and _last_of_its_group(locked):
+                outbox.enqueue(NOTIFY_DRAFT, locked.pk)
     except BaseException:
         if stored:
             storage.delete(stored)
@@ -176,16 +198,27 @@ def publish(rapport: Rapport, path: Path, checksum: str, pages: int) -> None:
     rapport.refresh_from_db()
 
 
+def _last_of_its_group(rapport: Rapport) -> bool:
+    """A round's kindergarten reports are announced once, by the last one made (the round's
+    row is locked so two finishing at once agree on which that is); any other report by
+    itself."""
+    if rapport.kind != Kind.KINDERGARTEN or rapport.runde_id is None:
+        return True
+    Observasjonsrunde.objects.select_for_update().filter(pk=rapport.runde_id).first()
+    return not Rapport.objects.filter(runde_id=rapport.runde_id, kind=Kind.KINDERGARTEN,
+                                      status__in=PENDING).exclude(pk=rapport.pk).exists()
+
+
 def note_retry(rapport_id: int, error: BaseException, attempt: int) -> None:
     """A failed attempt the task will retry: queued again, with the reason shown."""
-    Rapport.objects.filter(pk=rapport_id).exclude(status=Status.PUBLISHED).update(
+    Rapport.objects.filter(pk=rapport_id).exclude(status__in=STORED).update(
         status=Status.QUEUED, progress=0,
         error_message=_error_text(error, prefix=f"Attempt {attempt} failed, retrying: "))
 
 
 def mark_failed(rapport_id: int, error: BaseException) -> None:
     """The last attempt failed: the row says why and has no file."""
-    Rapport.objects.filter(pk=rapport_id).exclude(status=Status.PUBLISHED).update(
+    Rapport.objects.filter(pk=rapport_id).exclude(status__in=STORED).update(
         status=Status.FAILED, progress=0, file="", sha256="", size=None, pages=None,
         error_message=_error_text(error))
 
@@ -210,6 +243,52 @@ def generate_now(rapport: Rapport) -> Rapport:
         raise
 
 
+# Review ------------------------------------------------------------------------------------
+
+class ReviewError(Exception):
+    """A step the version's state does not allow (approved already, withdrawn, ...)."""
+
+
+def approve(rapport: Rapport, user: AnyUser | None) -> Rapport:
+    """Draft → published: the version its readers now see. An older version stays
+    published on record but is no longer shown to them (rapporter/access.py). Refused for
+    anything but a draft, and for a draft older than a version published already."""
+    with transaction.atomic():
+        locked = Rapport.objects.select_for_update().get(pk=rapport.pk)
+        if locked.status != Status.DRAFT:
+            raise ReviewError(_("Only a draft can be approved."))
+        if locked.versions().published().filter(version__gt=locked.version).exists():
+            raise ReviewError(_("A newer version is published already. Approve the newest "
+                                "draft instead, or make a new version."))
+        locked.status = Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = user if user is not None and user.is_authenticated else None
+        locked.save(update_fields=["status", "published_at", "published_by"])
+        audit.record(AuditAction.REPORT_PUBLISHED, actor=locked.published_by, target=locked)
+    rapport.refresh_from_db()
+    return rapport
+
+
+def withdraw(rapport: Rapport, user: AnyUser | None, reason: str) -> Rapport:
+    """Published → withdrawn: its readers no longer see it (they see the newest version
+    still published, if any); the row and its file stay on record."""
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError(_("Say why the report is withdrawn."))
+    with transaction.atomic():
+        locked = Rapport.objects.select_for_update().get(pk=rapport.pk)
+        if locked.status != Status.PUBLISHED:
+            raise ReviewError(_("Only a published version can be withdrawn."))
+        locked.status = Status.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = user if user is not None and user.is_authenticated else None
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawn_by",
+                                   "withdrawal_reason"])
+    rapport.refresh_from_db()
+    return rapport
+
+
 # Helpers -----------------------------------------------------------------------------------
 
 class _MovableFile(File):
@@ -223,17 +302,35 @@ class _MovableFile(File):
         return str(self._path)
 
 
-def _temporary_path() -> Path:
-    """A fresh temporary file on the storage's own disk, so publishing is a rename."""
+def _temporary_directory() -> Path:
     storage = Rapport.file.field.storage
     if isinstance(storage, FileSystemStorage):
         directory = Path(storage.location) / "rapporter" / ".tmp"
         directory.mkdir(parents=True, exist_ok=True)
-    else:
-        directory = Path(tempfile.gettempdir())
-    handle, name = tempfile.mkstemp(prefix="rapport-", suffix=".pdf", dir=directory)
+        return directory
+    return Path(tempfile.gettempdir())
+
+
+def _temporary_path(rapport: Rapport) -> Path:
+    """A fresh temporary file on the storage's own disk, so publishing is a rename; named
+    after its report, so a later attempt finds what a killed one left."""
+    handle, name = tempfile.mkstemp(prefix=f"rapport-{rapport.pk}-", suffix=".pdf",
+                                    dir=_temporary_directory())
     os.close(handle)
     return Path(name)
+
+
+def _remove_leftovers(rapport: Rapport) -> None:
+    """What an attempt killed halfway (SIGKILL, out of memory) left of a report that has no
+    file yet: a half-written temporary file, or a stored file its row never came to point
+    at. The next attempt starts clean, so one whole file is all that remains."""
+    for leftover in _temporary_directory().glob(f"rapport-{rapport.pk}-*.pdf"):
+        leftover.unlink(missing_ok=True)
+    storage = Rapport.file.field.storage
+    if isinstance(storage, FileSystemStorage):
+        folder = Path(storage.path(Rapport.file.field.generate_filename(rapport, "x"))).parent
+        for orphan in folder.glob(f"{rapport.kind}-{rapport.pk}-v{rapport.version}-*.pdf"):
+            orphan.unlink(missing_ok=True)
 
 
 def _check_pdf(path: Path) -> None:

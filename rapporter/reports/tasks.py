@@ -1,4 +1,5 @@
-"""Celery tasks: render a report, and the scheduled orders Celery beat runs.
+"""Celery tasks: render a report, tell the consultants of a scheduled draft, and the
+scheduled orders Celery beat runs.
 
 `generate_report` retries a failed attempt with exponential backoff (autoretry); the last
 failure is written on the report row. `acks_late` with `reject_on_worker_lost` runs it
@@ -12,13 +13,20 @@ import logging
 from datetime import date, timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from barnehager.access import ROLE_CONSULTANT
+from barnehager.models import User
 from barnehager.outbox import OutboxTask
+from barnehager.pdf import RenderError
 from observasjoner.models import Observasjonsrunde
 from rapporter.models import Kind, Rapport, Rapportinnstilling
-from rapporter.reports import services
+from rapporter.reports import completeness, services
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +46,8 @@ class ReportTask(OutboxTask):
 
 @shared_task(
     bind=True, base=ReportTask,
-    autoretry_for=(Exception,), dont_autoretry_for=(Rapport.DoesNotExist,),
+    # A template WeasyPrint cannot render fails the same way every time: no retries.
+    autoretry_for=(Exception,), dont_autoretry_for=(Rapport.DoesNotExist, RenderError),
     max_retries=MAX_RETRIES, retry_backoff=10, retry_backoff_max=600, retry_jitter=True,
     acks_late=True, reject_on_worker_lost=True,
     soft_time_limit=300, time_limit=360,
@@ -58,7 +67,7 @@ def generate_report(self, rapport_id: int) -> str:
             services.mark_failed(rapport_id, error)
             return ""
         logger.warning("report %s, attempt %s failed: %s", rapport_id, attempt, error)
-        if self.request.retries < self.max_retries:
+        if self.request.retries < self.max_retries and not isinstance(error, RenderError):
             services.note_retry(rapport_id, error, attempt)
         raise
     return rapport.sha256
@@ -96,3 +105,38 @@ def schedule_kindergarten_reports() -> list[int]:
     for runde in runder:
         ordered.extend(rapport.pk for rapport in services.order_round_reports(runde))
     return ordered
+
+
+def consultant_emails(rapport: Rapport) -> list[str]:
+    """The municipality's consultants: they review and approve its reports."""
+    return sorted(set(User.objects.filter(
+        is_active=True, memberships__role=ROLE_CONSULTANT,
+        memberships__kommune_id=rapport.kommune_id).exclude(email="")
+        .values_list("email", flat=True)))
+
+
+@shared_task(base=OutboxTask)
+def notify_draft(rapport_id: int) -> int:
+    """Mails the municipality's consultants that the schedule made a draft, with what is
+    missing from it; returns how many got it. Queued by `services.store`."""
+    rapport = Rapport.objects.select_related("kommune", "barnehage").get(pk=rapport_id)
+    recipients = consultant_emails(rapport)
+    if not recipients:
+        return 0
+    group = []
+    if rapport.kind == Kind.KINDERGARTEN and rapport.runde_id:
+        group = list(Rapport.objects.filter(runde_id=rapport.runde_id, kind=Kind.KINDERGARTEN)
+                     .drafts().select_related("barnehage").order_by("barnehage__name"))
+    with translation.override(rapport.kommune.language):
+        context = {
+            "rapport": rapport,
+            "group": group,
+            "list_url": settings.SITE_URL.rstrip("/") + reverse("rapporter:report-list"),
+            "gaps": [completeness.Gap.from_json(item) for item in rapport.warnings],
+            "url": settings.SITE_URL.rstrip("/") + reverse("rapporter:report-detail",
+                                                           args=[rapport.pk]),
+        }
+        subject = render_to_string("rapporter/email/draft_subject.txt", context)
+        body = render_to_string("rapporter/email/draft.txt", context)
+    send_mail(" ".join(subject.split()), body, None, recipients)
+    return len(recipients)

@@ -1,11 +1,13 @@
 """Report pages: the list of reports and their history, ordering one now, its progress
-(an htmx fragment polled every 2 s while the task runs), the download, and the texts and
-settings the annual report uses.
+(an htmx fragment polled every 2 s while the task runs), the review of a draft (what is
+incomplete, a preview, the confirmation that names its readers, the approval), withdrawing a
+published version, the download, and the texts and settings the annual report uses.
 
 Access: `role_required` first (a wrong role gets 403), then `Rapport.objects.visible_to`
 or `Kommune.objects.managed_by` (outside them: 404). Consultants and admins see and order every
-report of their municipality; politicians download its published annual reports; a
-leader downloads the published reports of her own kindergarten.
+report of their municipality in every state; politicians download the newest published
+version of its annual reports; a leader that of the reports about her own kindergarten
+(rapporter/access.py).
 """
 
 from __future__ import annotations
@@ -17,20 +19,25 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from barnehager import audit
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, ROLE_POLITICIAN, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
-from barnehager.models import Kommune, User
+from barnehager.models import AuditAction, Kommune, User
+from rapporter import access
 from rapporter.models import Anbefaling, Kind, Rapport, Rapportinnstilling
-from rapporter.reports import services
+from rapporter.reports import completeness, services
 from rapporter.reports.forms import (
     ActionPlanOrderForm,
     AnbefalingForm,
     AnnualOrderForm,
+    ApproveForm,
     KindergartenOrderForm,
     RapportinnstillingForm,
     SupervisionOrderForm,
+    WithdrawForm,
 )
 
 READERS = (*MUNICIPAL_ROLES, ROLE_POLITICIAN, ROLE_LEADER)
@@ -101,8 +108,10 @@ def report_order(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             rapporter = services.order_kindergarten_reports(
                 data["kommune"], year=data["year"], semester=data["semester"],
                 user=request.user)
-            messages.success(request, _("%(count)s kindergarten reports ordered. They are made "
-                                        "side by side.") % {"count": len(rapporter)})
+            messages.success(request, ngettext(
+                "%(count)s kindergarten report ordered. They are made side by side.",
+                "%(count)s kindergarten reports ordered. They are made side by side.",
+                len(rapporter)) % {"count": len(rapporter)})
             return redirect("rapporter:report-list")
         if kind == Kind.ANNUAL:
             rapport = services.order(Kind.ANNUAL, data["kommune"], year=data["year"],
@@ -125,16 +134,83 @@ def report_order(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     return redirect("rapporter:report-detail", pk=rapport.pk)
 
 
+def _gaps(rapport: Rapport) -> list[completeness.Gap]:
+    """What was incomplete when the version was made, worded in the reader's language."""
+    return [completeness.Gap.from_json(item) for item in rapport.warnings]
+
+
+def _current(rapport: Rapport) -> Rapport | None:
+    """The version the report's readers see now (the newest published one), if any."""
+    return (rapport.versions().current_publications().select_related("published_by")
+            .order_by("-version").first())
+
+
 @role_required(*READERS)
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    rapport = get_object_or_404(_reports(request.user), pk=pk)
-    versions = _reports(request.user).filter(
-        kind=rapport.kind, kommune=rapport.kommune, barnehage=rapport.barnehage,
-        year=rapport.year, semester=rapport.semester, subject_id=rapport.subject_id,
-    ).order_by("-version")
-    can_order = Rapport.objects.orderable_by(request.user).filter(pk=rapport.pk).exists()
-    return render(request, "rapporter/reports/detail.html",
-                  {"rapport": rapport, "versions": versions, "can_order": can_order})
+    """One version: its state and history; for consultants and admins the draft's review
+    (what is incomplete, a preview, the way to approval) or the way to withdraw it."""
+    rapport = get_object_or_404(_reports(request.user).select_related(
+        "published_by", "withdrawn_by"), pk=pk)
+    versions = rapport.versions().visible_to(request.user).order_by("-version")
+    can_order = request.user.has_perm("rapporter.order_report", rapport)
+    return render(request, "rapporter/reports/detail.html", {
+        "rapport": rapport, "versions": versions, "can_order": can_order,
+        "can_approve": request.user.has_perm("rapporter.approve_report", rapport),
+        "can_withdraw": request.user.has_perm("rapporter.withdraw_report", rapport),
+        "gaps": _gaps(rapport) if can_order else [],
+        "current": _current(rapport) if can_order else None,
+    })
+
+
+@role_required(*MUNICIPAL_ROLES)
+def report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step, then the approval: names who will read the version, what it
+    replaces for them, and what is incomplete in it."""
+    rapport = get_object_or_404(Rapport.objects.orderable_by(request.user).select_related(
+        "kommune", "barnehage"), pk=pk)
+    if not request.user.has_perm("rapporter.approve_report", rapport):
+        messages.error(request, _("Only a draft can be approved."))
+        return redirect("rapporter:report-detail", pk=rapport.pk)
+    form = ApproveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approve(rapport, request.user)
+        except services.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Version %(version)s is published.")
+                             % {"version": rapport.version})
+        return redirect("rapporter:report-detail", pk=rapport.pk)
+    return render(request, "rapporter/reports/approve.html", {
+        "rapport": rapport, "form": form, "gaps": _gaps(rapport),
+        "readers": access.readers(rapport), "current": _current(rapport),
+    }, status=400 if form.errors else 200)
+
+
+@role_required(*MUNICIPAL_ROLES)
+def report_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Takes a published version back, with a reason; it stays on record."""
+    rapport = get_object_or_404(Rapport.objects.orderable_by(request.user).select_related(
+        "kommune", "barnehage"), pk=pk)
+    if not request.user.has_perm("rapporter.withdraw_report", rapport):
+        messages.error(request, _("Only a published version can be withdrawn."))
+        return redirect("rapporter:report-detail", pk=rapport.pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(rapport, request.user, form.cleaned_data["reason"])
+        except services.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Version %(version)s is withdrawn. It stays on record.")
+                             % {"version": rapport.version})
+        return redirect("rapporter:report-detail", pk=rapport.pk)
+    earlier = (rapport.versions().published().exclude(pk=rapport.pk)
+               .order_by("-version").first())
+    return render(request, "rapporter/reports/withdraw.html", {
+        "rapport": rapport, "form": form, "readers": access.readers(rapport),
+        "earlier": earlier,
+    }, status=400 if form.errors else 200)
 
 
 @role_required(*READERS)
@@ -146,8 +222,14 @@ def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    rapport = get_object_or_404(_reports(request.user).published(), pk=pk)
-    return FileResponse(rapport.file.open("rb"), as_attachment=True,
+    """The version's file: readers get the version published to them; consultants and
+    admins any version with a file, a draft as its preview (``?preview=1`` opens it in the
+    browser)."""
+    rapport = get_object_or_404(_reports(request.user).stored(), pk=pk)
+    preview = request.GET.get("preview") == "1"
+    audit.record(AuditAction.REPORT_DOWNLOADED, target=rapport,
+                 details={"version": rapport.version, "preview": preview})
+    return FileResponse(rapport.file.open("rb"), as_attachment=not preview,
                         filename=rapport.download_name, content_type="application/pdf")
 
 
@@ -205,7 +287,7 @@ def home_section(user: User) -> dict[str, object] | None:
     if ROLE_POLITICIAN not in scope_of(user).roles:
         return None
     latest: dict[tuple[int, int], Rapport] = {}
-    reports = (Rapport.objects.visible_to(user).published()
+    reports = (Rapport.objects.visible_to(user).current_publications()
                .filter(kind=Kind.ANNUAL).select_related("kommune")
                .order_by("-year", "kommune__name", "-version")[:50])
     for rapport in reports:

@@ -142,3 +142,69 @@ def test_percent_scale_has_a_readable_number_of_ticks():
     ticks = [text.text for text in ET.fromstring(str(chart)).iter(f"{SVG}text")
              if text.get("text-anchor") == "middle"]
     assert ticks == ["0", "10", "20", "30", "40", "50", "60", "70", "80", "90", "100"]
+
+
+LONG_LABELS = [
+    "IS Støtte til læring og utvikling",
+    "EBS Følelsesmæssig og adfærdsmæssig støtte",
+    "Den kommunale barnehagen på Nordre Eiksmarka og Steinskogen",
+    "Fagerborg-Eiksmarka-Sandvika-Stabekk-Bekkestua-barnehage",
+    "ES",
+]
+
+
+def shown_labels(root):
+    """Each category label as drawn: (the visible lines joined, its <title> or None)."""
+    found = []
+    for text in root.iter(f"{SVG}text"):
+        spans = text.findall(f"{SVG}tspan")
+        if spans:
+            title = text.find(f"{SVG}title")
+            found.append((" ".join(span.text or "" for span in spans),
+                          title.text if title is not None else None))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["bar", "band"])
+def test_no_chart_label_is_cut(kind):
+    """A long label wraps over two lines; what still does not fit is shortened, and then the
+    whole label is the text's <title>: no label is ever lost."""
+    if kind == "bar":
+        chart = charts.bar_chart("Long", "Long labels", LONG_LABELS,
+                                 [Series("2025", [5.1, 3.2, 4.4, 2.0, 6.1], ns=[9] * 5)])
+    else:
+        chart = charts.band_chart("Long", "Long labels", LONG_LABELS,
+                                  [{"low": 1, "middle": 2, "high": 3}] * 5,
+                                  band_labels={"low": "low", "middle": "middle", "high": "high"})
+    drawn = shown_labels(ET.fromstring(str(chart)))
+    assert len(drawn) == len(LONG_LABELS)
+    for label, (visible, title) in zip(LONG_LABELS, drawn, strict=True):
+        assert visible == label or title == label, (label, visible, title)
+        if "…" in visible:
+            assert title == label
+    # The domain names of the reports fit whole on two lines, without "…".
+    assert drawn[0] == ("IS Støtte til læring og utvikling", None)
+    assert drawn[1][0] == "EBS Følelsesmæssig og adfærdsmæssig støtte"
+
+
+def test_no_threshold_line_crosses_a_value_label():
+    """Values just under or over a threshold (4.9 and 5.1 against 5, 2.6 against 3): the
+    label is written after the dashed line, not through it."""
+    with translation.override("nb"):
+        chart = charts.bar_chart(
+            "Domains", "Mean per domain", LONG_LABELS[:3],
+            [Series("2024", [5.6, 4.9, 2.4], ns=[23, 23, 23]),
+             Series("2025", [5.7, 5.1, 2.6], ns=[46, 46, 46])],
+            category_thresholds=[Threshold(5, "ES > 5"), Threshold(5, "CO > 5"),
+                                 Threshold(3, "IS > 3")])
+    root = ET.fromstring(str(chart))
+    lines = [(float(line.get("x1")), float(line.get("y1")), float(line.get("y2")))
+             for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    labels = [(float(text.get("x")), float(text.get("y")), text.text)
+              for text in root.iter(f"{SVG}text") if "(n=" in (text.text or "")]
+    assert len(lines) == 3 and len(labels) == 6
+    for x, baseline, text in labels:
+        width = len(text) * 11 * 0.6
+        for line_x, top, bottom in lines:
+            crosses_height = top <= baseline and baseline - 11 <= bottom
+            assert not (crosses_height and x <= line_x <= x + width), (text, line_x)

@@ -1,11 +1,13 @@
 """The dashboard selectors on a hand-built dataset: every figure equals what the scoring
 module gives for the same observations, with its n."""
 
+from dataclasses import replace
+
 import pytest
 from django.utils import translation
 
 from barnehager.models import AgeGroup
-from observasjoner import scoring
+from observasjoner import results, scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
 from rapporter.selectors import Filters, SemesterKey
@@ -171,6 +173,7 @@ def test_every_loaded_result_equals_scoring_result_of(data, world):
     mixed.sykluser.filter(number=2).update(interrupted=True)
     mixed.children_enrolled = 50  # 20 present of 50: below half
     mixed.save()
+    results.store_results([mixed.pk])  # as an amendment would
     other = make_observation(runde, world.avdeling["own"], world.users["observer"],
                              [uniform("prek", 3), uniform("prek", 4, PC=7)], minutes=9)
     loaded = {row.id: row.result for row in selectors.load_observations(kommune).rows}
@@ -180,6 +183,7 @@ def test_every_loaded_result_equals_scoring_result_of(data, world):
         result = scoring.result_of(observasjon)
         if (observasjon.status in selectors.COUNTING_STATUSES
                 and observasjon.double_coding_of_id is None and result.counts):
-            expected[observasjon.pk] = result
+            # The reasons a cycle is invalid are not stored, only the figures.
+            expected[observasjon.pk] = replace(result, problems={})
     assert loaded == expected
     assert mixed.pk not in loaded and other.pk not in loaded

@@ -1,4 +1,5 @@
-"""Makes a report synchronously, in this process, and prints the file's path.
+"""Makes a report synchronously, in this process, and prints the file's path. The report
+is a draft: a consultant approves it on its page before anyone else reads it.
 
     python manage.py generate_report annual --kommune baerum --year 2025 [--out FILE]
     python manage.py generate_report kindergarten --kommune baerum --barnehage "Jar barnehage"
@@ -20,7 +21,8 @@ from rapporter.reports import services
 
 
 class Command(BaseCommand):
-    help = "Generates a report now (without Celery), publishes it and prints its path."
+    help = ("Generates a report now (without Celery) as a draft for a consultant to approve, "
+            "and prints its path.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=[Kind.ANNUAL, Kind.KINDERGARTEN])

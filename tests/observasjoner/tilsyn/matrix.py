@@ -80,6 +80,11 @@ CASES = [
     # A draft: the publish and close steps refuse it with a message (no PDF rendered here).
     Case("observasjoner:tilsyn-publish", page("tilsyn-publish", "draft"),
          expect=MANAGERS_ONLY, method="post", success=REDIRECT),
+    # The confirmation step before publishing, and the preview it links.
+    Case("observasjoner:tilsyn-publish", page("tilsyn-publish", "completed"),
+         expect=MANAGERS_ONLY),
+    Case("observasjoner:tilsyn-preview", page("tilsyn-preview", "completed"),
+         expect=MANAGERS_ONLY),
     Case("observasjoner:tilsyn-close", page("tilsyn-close", "draft"),
          expect=MANAGERS_ONLY, method="post", success=REDIRECT),
     Case("observasjoner:tilsyn-report", page("tilsyn-report", "published"),

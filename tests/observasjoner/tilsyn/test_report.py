@@ -38,7 +38,7 @@ def serious(world):
 
 
 def test_publishing_stores_a_pdf_with_name_outcome_and_escaped_text(serious):
-    services.publish(serious, today=date(2025, 11, 3))
+    services.publish(serious, today=date(2025, 11, 3), without_board_comment=True)
     serious.refresh_from_db()
     rapport = Tilsynsrapport.objects.get(tilsyn=serious)
     pdf = bytes(rapport.pdf)
@@ -49,7 +49,7 @@ def test_publishing_stores_a_pdf_with_name_outcome_and_escaped_text(serious):
 
     text = flat(pdf_text(pdf))
     with translation.override(serious.barnehage.kommune.language):
-        outcome = flat(str(serious.get_outcome_display()))
+        outcome = flat(str(serious.outcome_display))
     assert serious.barnehage.name in text
     assert outcome in text
     assert "Voksne <b>roper</b> & barn venter." in text  # user text escaped, shown as typed
@@ -59,7 +59,7 @@ def test_publishing_stores_a_pdf_with_name_outcome_and_escaped_text(serious):
 
 
 def test_publishing_again_keeps_the_first_date_and_renders_a_new_report(serious):
-    services.publish(serious, today=date(2025, 11, 3))
+    services.publish(serious, today=date(2025, 11, 3), without_board_comment=True)
     first = Tilsynsrapport.objects.get(tilsyn=serious)
     serious.board_comment = "Foreldrerådet støtter planen."
     serious.board_comment_date = date(2025, 11, 20)
@@ -81,7 +81,8 @@ def test_a_draft_cannot_be_published(world):
 
 def test_the_publish_view_and_the_download_for_consultant_and_leader(client, world, serious):
     client.force_login(world.users["consultant"])
-    response = client.post(reverse("observasjoner:tilsyn-publish", args=[serious.pk]))
+    response = client.post(reverse("observasjoner:tilsyn-publish", args=[serious.pk]),
+                           {"confirm": "on", "without_board_comment": "on"})
     assert response.status_code == 302
     rapport = Tilsynsrapport.objects.get(tilsyn=serious)
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from barnehager.models import Kommune
 from observasjoner.tilsyn.models import Tilsyn, TilsynVurdering, Utviklingspunkt
 from tests.observasjoner.tilsyn.helpers import english as _english
 from tests.observasjoner.tilsyn.helpers import (
@@ -65,7 +66,7 @@ def test_a_consultant_records_completes_and_publishes_a_supervision(client, worl
     client.post(url("tilsyn-complete", tilsyn.pk))
     client.post(url("tilsyn-board-comment", tilsyn.pk), {
         "board_comment_date": "2025-11-05", "board_comment": "Styret følger opp."})
-    client.post(url("tilsyn-publish", tilsyn.pk))
+    client.post(url("tilsyn-publish", tilsyn.pk), {"confirm": "on"})
     tilsyn.refresh_from_db()
     assert tilsyn.status == Tilsyn.Status.PUBLISHED and tilsyn.is_open_concern
     assert tilsyn.board_comment == "Styret følger opp."
@@ -139,13 +140,16 @@ def test_the_leader_reads_the_assessment_without_any_action(client, world):
     response = client.get(url("tilsyn-detail", tilsyn.pk))
     page = response.content.decode()
     assert "Mange overganger." in page
-    assert "Concern: intensified supervision" in page
+    # Aby is Norwegian: a concern is followed up, there is no intensified supervision.
+    assert "Concern: followed up with a new supervision" in page
     for action in ("tilsyn-edit", "tilsyn-outcome", "tilsyn-publish", "tilsyn-close",
                    "tilsyn-board-comment"):
         assert url(action, tilsyn.pk) not in page
 
 
 def test_the_list_filters_and_names_kindergartens_without_a_recent_report(client, world):
+    # The two-year duty is Danish (test_country_rules.py has the Norwegian side).
+    Kommune.objects.filter(pk=world.kommune["own"].pk).update(country="DK")
     consultant = world.users["consultant"]
     today = timezone.localdate()
     make_tilsyn(world.barnehage["own"], consultant, outcome="concern", status="published",
@@ -172,7 +176,8 @@ def test_list_and_detail_use_a_fixed_number_of_queries(client, world,
         tilsyn = make_tilsyn(world.barnehage["own"], consultant, outcome="none",
                              status="published")
     client.force_login(consultant)
-    with django_assert_max_num_queries(8):
+    # 9: the countries the consultant manages decide which law's section the page shows.
+    with django_assert_max_num_queries(9):
         assert client.get(url("tilsyn-list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url("tilsyn-detail", tilsyn.pk)).status_code == 200
@@ -209,6 +214,9 @@ def test_the_menu_offers_supervision_to_consultants_and_leaders(client, world):
 
 
 def test_the_home_page_shows_intensified_supervision_and_the_leaders_latest(client, world):
+    # Intensified supervision and the two-year duty are Danish (test_country_rules.py has
+    # the Norwegian side).
+    Kommune.objects.filter(pk=world.kommune["own"].pk).update(country="DK")
     tilsyn = make_tilsyn(world.barnehage["own"], world.users["consultant"], outcome="concern",
                          status="completed")
     client.force_login(world.users["consultant"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje, User
 from handleplaner.models import Evaluering, GoalReached, Handleplan, Mal
 from kvalitet.models import BarnehageFokus
+from observasjoner import results
 from observasjoner.models import Instrument, Observasjon, Observasjonsrunde, Skaar, Syklus
 from observasjoner.tilsyn.models import Tilsyn, TilsynInstrument, TilsynVurdering
 from tests.kvalitet.factories import fokus_for
@@ -83,6 +84,8 @@ def add_cycles(items: list[tuple[Observasjon, list[dict[str, int]]]], *, minutes
         skaar.extend(Skaar(syklus=syklus, dimensjon_id=dims[dim], client_id=uuid.uuid4(),
                            value=value) for dim, value in scores.items())
     Skaar.objects.bulk_create(skaar)
+    # As the services do when an observation is submitted, locked or imported.
+    results.store_results([observasjon.pk for observasjon, _cycles in items])
 
 
 def uniform(code: str, value: int, **overrides: int) -> dict[str, int]:

@@ -1,8 +1,10 @@
 """Tenancy cases for the report pages (joined into tests/rapporter/matrix.py).
 
-Consultants and admins see and order every report of their municipality; a politician
-downloads the published annual reports of hers; a leader the published reports of her
-own kindergarten; observers have no report pages. Outside that: 404.
+Consultants and admins see, order, approve and withdraw every report of their
+municipality; a politician downloads the newest published version of her municipality's
+annual reports; a leader that of the reports about her own kindergarten; observers have
+no report pages.
+Outside that: 404, and a draft, a withdrawn or a replaced version is 404 to its readers.
 
 The order and regenerate POSTs run inside the test's transaction, so their tasks (queued
 on commit) never run here: the matrix checks access, not rendering.
@@ -13,8 +15,9 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
-from rapporter.models import Kind, Rapport, Status
+from rapporter.models import STORED, Kind, Rapport, Status
 from tests.access_matrix import (
     ALL,
     DENIED,
@@ -31,21 +34,35 @@ MATRIX_BYTES = b"%PDF-1.7\n% matrix\n%%EOF\n"
 
 
 def _rapport(world, target: str, *, kind: str = Kind.ANNUAL,
-             status: str = Status.PUBLISHED) -> Rapport:
+             status: str = Status.PUBLISHED, version: int = 1) -> Rapport:
     barnehage = None if kind == Kind.ANNUAL else world.barnehage[target]
-    fields = {}
-    if status == Status.PUBLISHED:
+    fields: dict = {}
+    if status in STORED:
         if not default_storage.exists(MATRIX_FILE):
             default_storage.save(MATRIX_FILE, ContentFile(MATRIX_BYTES))
         fields = {"file": MATRIX_FILE, "sha256": hashlib.sha256(MATRIX_BYTES).hexdigest(),
                   "size": len(MATRIX_BYTES), "progress": 100}
+    if status in (Status.PUBLISHED, Status.WITHDRAWN):
+        fields["published_at"] = timezone.now()
+    if status == Status.WITHDRAWN:
+        fields.update(withdrawn_at=timezone.now(), withdrawal_reason="Feil tall")
     return Rapport.objects.create(kind=kind, kommune=world.kommune[target], barnehage=barnehage,
-                                  year=2025, language="nb", status=status, **fields)
+                                  year=2025, language="nb", status=status, version=version,
+                                  **fields)
 
 
 def _page(name: str, **options):
     def url(world, target):
         return reverse(f"rapporter:{name}", args=[_rapport(world, target, **options).pk])
+    return url
+
+
+def _replaced(name: str):
+    """Version 1 of a published annual report whose version 2 is published too."""
+    def url(world, target):
+        first = _rapport(world, target)
+        _rapport(world, target, version=2)
+        return reverse(f"rapporter:{name}", args=[first.pk])
     return url
 
 
@@ -66,9 +83,13 @@ ANNUAL = {"consultant": MUNICIPALITY, "admin": MUNICIPALITY, "politician": MUNIC
 # A published kindergarten report: for the kindergarten's leader, not for politicians.
 KINDERGARTEN = {"consultant": MUNICIPALITY, "admin": MUNICIPALITY,
                 "leader": OWN_KINDERGARTEN, "politician": HIDDEN, "observer": DENIED}
-# Not yet published: consultants and admins follow it; nobody else sees it.
+# Not yet published (queued, running, a draft), withdrawn, or replaced by a newer
+# publication: consultants and admins follow it; nobody else sees it.
 PENDING = {"consultant": MUNICIPALITY, "admin": MUNICIPALITY, "politician": HIDDEN,
            "leader": HIDDEN, "observer": DENIED}
+REVIEWED = {role: {target: REDIRECT if status == 200 else status
+                   for target, status in targets.items()}
+            for role, targets in MANAGERS_ONLY.items()}
 
 CASES = [
     Case("rapporter:report-list", lambda world, target: reverse("rapporter:report-list"),
@@ -89,6 +110,27 @@ CASES = [
     Case("rapporter:report-download", _page("report-download", status=Status.FAILED),
          expect={"consultant": HIDDEN, "admin": HIDDEN, "politician": HIDDEN,
                  "leader": HIDDEN, "observer": DENIED}),
+    # The review: a draft is read (and previewed) by consultants and admins only, and a
+    # version withdrawn or replaced by a newer publication is no longer the readers'.
+    Case("rapporter:report-detail", _page("report-detail", status=Status.DRAFT),
+         expect=PENDING),
+    Case("rapporter:report-download", _page("report-download", status=Status.DRAFT),
+         expect=PENDING),
+    Case("rapporter:report-download",
+         _page("report-download", kind=Kind.KINDERGARTEN, status=Status.DRAFT),
+         expect=PENDING),
+    Case("rapporter:report-download", _page("report-download", status=Status.WITHDRAWN),
+         expect=PENDING),
+    Case("rapporter:report-detail", _page("report-detail", status=Status.WITHDRAWN),
+         expect=PENDING),
+    Case("rapporter:report-download", _replaced("report-download"), expect=PENDING),
+    Case("rapporter:report-approve", _page("report-approve", status=Status.DRAFT),
+         expect=MANAGERS_ONLY),
+    Case("rapporter:report-approve", _page("report-approve", status=Status.DRAFT),
+         method="post", data=lambda world, target: {"confirm": "on"}, expect=REVIEWED),
+    Case("rapporter:report-withdraw", _page("report-withdraw"), expect=MANAGERS_ONLY),
+    Case("rapporter:report-withdraw", _page("report-withdraw"), method="post",
+         data=lambda world, target: {"reason": "Feil tall i kapittel 3."}, expect=REVIEWED),
     Case("rapporter:report-regenerate", _page("report-regenerate"), method="post",
          expect=ORDERING),
     Case("rapporter:report-order",

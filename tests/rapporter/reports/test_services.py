@@ -1,5 +1,6 @@
-"""Ordering, versions, publishing whole or not at all, failures, and the scheduled and
-round-closed orders (Celery eager here; tests/rapporter/test_tasks_worker.py runs a real
+"""Ordering, versions, storing whole or not at all, failures, and the scheduled and
+round-closed orders (each makes a draft; tests/rapporter/reports/test_review.py covers the
+approval) (Celery eager here; tests/rapporter/test_tasks_worker.py runs a real
 worker)."""
 
 from pathlib import Path
@@ -43,7 +44,7 @@ def test_ordering_again_makes_a_new_version_and_keeps_the_old(world, media):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.version, second.version) == (1, 2)
-    assert first.status == second.status == Status.PUBLISHED
+    assert first.status == second.status == Status.DRAFT
     assert first.file.name != second.file.name
     assert len(stored_pdfs(media)) == 2
     assert Rapport.objects.filter(kind=Kind.ANNUAL, kommune=kommune).count() == 2
@@ -75,29 +76,29 @@ def test_a_failing_report_ends_with_a_visible_error_and_no_file(world, media):
     assert stored_pdfs(media) == []
 
 
-def test_publishing_stops_and_removes_the_file_when_the_bytes_differ(world, media):
-    """The stored file is checked against the checksum before the row is published."""
+def test_storing_stops_and_removes_the_file_when_the_bytes_differ(world, media):
+    """The stored file is checked against the checksum before the row becomes a draft."""
     rapport = services.order(Kind.ANNUAL, world.kommune["own"], year=2025)
     rendered = media / "rendered.pdf"
     rendered.write_bytes(b"%PDF-1.7\n...\n%%EOF\n")
     with pytest.raises(services.ReportError):
-        services.publish(rapport, rendered, "0" * 64, pages=1)
+        services.store(rapport, rendered, "0" * 64, pages=1)
     rapport.refresh_from_db()
     assert rapport.status == Status.QUEUED and not rapport.file
     assert stored_pdfs(media) == []
 
 
-def test_an_incomplete_pdf_is_never_published(world, media):
+def test_an_incomplete_pdf_is_never_stored(world, media):
     rapport = services.order(Kind.ANNUAL, world.kommune["own"], year=2025)
     truncated = media / "truncated.pdf"
     truncated.write_bytes(b"%PDF-1.7\n half a report")
     with pytest.raises(services.ReportError, match="not a complete PDF"):
-        services.publish(rapport, truncated, services.sha256_of(truncated), pages=1)
+        services.store(rapport, truncated, services.sha256_of(truncated), pages=1)
     rapport.refresh_from_db()
     assert rapport.status == Status.QUEUED and not rapport.file
 
 
-def test_a_redelivered_task_leaves_the_published_report_alone(world, media):
+def test_a_redelivered_task_leaves_the_stored_report_alone(world, media):
     rapport = services.order(Kind.ANNUAL, world.kommune["own"], year=2025)
     generate_report.delay(rapport.pk)
     rapport.refresh_from_db()
@@ -120,7 +121,7 @@ def test_annual_reports_are_scheduled_on_the_configured_day_once(
     assert schedule_annual_reports("2026-02-15") == []  # the beat running twice
     rapport = Rapport.objects.get(pk__in=ordered)
     assert (rapport.kommune, rapport.year, rapport.scheduled) == (own, 2025, True)
-    assert rapport.status == Status.PUBLISHED and rapport.generated_by is None
+    assert rapport.status == Status.DRAFT and rapport.generated_by is None
     ordered = schedule_annual_reports("2026-03-01")
     assert Rapport.objects.get(pk__in=ordered).year == 2026  # covers the current year
 
@@ -142,7 +143,7 @@ def test_closing_a_round_orders_each_observed_kindergartens_report(
     reports = Rapport.objects.filter(kind=Kind.KINDERGARTEN, runde=runde)
     assert {rapport.barnehage for rapport in reports} == {world.barnehage["own"],
                                                          world.barnehage["sibling"]}
-    assert {rapport.status for rapport in reports} == {Status.PUBLISHED}
+    assert {rapport.status for rapport in reports} == {Status.DRAFT}
     assert {(rapport.year, rapport.semester) for rapport in reports} == {(2025, "autumn")}
     # The beat's safety net finds nothing left to do.
     assert schedule_kindergarten_reports() == []
@@ -165,7 +166,7 @@ def test_generate_report_command_prints_the_path(world, media, capsys):
     assert capsys.readouterr().out.strip() == str(out.resolve())
     assert out.read_bytes().startswith(b"%PDF-")
     rapport = Rapport.objects.get(kind=Kind.ANNUAL, kommune=world.kommune["own"])
-    assert rapport.status == Status.PUBLISHED
+    assert rapport.status == Status.DRAFT
     assert rapport.sha256 == services.sha256_of(out)
 
 

@@ -24,10 +24,12 @@ def media(settings, tmp_path):
 
 
 def published(kind, kommune, **fields):
+    """Made as a draft, then approved by nobody in particular (the review is tested in
+    test_review.py)."""
     rapport = services.order(kind, kommune, **fields)
     generate_report.delay(rapport.pk)
     rapport.refresh_from_db()
-    return rapport
+    return services.approve(rapport, None)
 
 
 def download(client, rapport):
@@ -44,7 +46,7 @@ def test_consultant_orders_the_annual_report_and_downloads_it(
     assert response.status_code == 302
     assert response["Location"] == reverse("rapporter:report-detail", args=[rapport.pk])
     assert rapport.generated_by == world.users["consultant"]
-    assert rapport.status == Status.PUBLISHED
+    assert rapport.status == Status.DRAFT
     page = client.get(response["Location"]).content.decode()
     assert reverse("rapporter:report-download", args=[rapport.pk]) in page
     assert rapport.sha256 in page
@@ -54,7 +56,7 @@ def test_consultant_orders_the_annual_report_and_downloads_it(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
-def test_status_fragment_polls_while_pending_and_stops_when_published(client, world, media):
+def test_status_fragment_polls_while_pending_and_stops_when_stored(client, world, media):
     client.force_login(world.users["consultant"])
     rapport = services.order(Kind.ANNUAL, world.kommune["own"], year=2025)
     url = reverse("rapporter:report-status", args=[rapport.pk])
@@ -89,7 +91,7 @@ def test_all_kindergarten_reports_are_ordered_at_once(
     reports = Rapport.objects.filter(kind=Kind.KINDERGARTEN)
     assert {rapport.barnehage for rapport in reports} == {world.barnehage["own"],
                                                          world.barnehage["sibling"]}
-    assert {rapport.status for rapport in reports} == {Status.PUBLISHED}
+    assert {rapport.status for rapport in reports} == {Status.DRAFT}
 
 
 def test_regenerating_keeps_the_history(client, world, media,
@@ -151,7 +153,7 @@ def test_supervision_report_is_made_by_the_supervision_renderer(
                     {"supervision-tilsyn": tilsyn.pk})
     rapport = Rapport.objects.get(kind=Kind.SUPERVISION)
     assert (rapport.status, rapport.subject_id, rapport.barnehage) == (
-        Status.PUBLISHED, tilsyn.pk, tilsyn.barnehage)
+        Status.DRAFT, tilsyn.pk, tilsyn.barnehage)
     assert tilsyn.barnehage.name in " ".join(pdf_lines(rapport))
     # A supervision of another municipality cannot be ordered.
     foreign = make_tilsyn(world.barnehage["foreign"], world.foreign_users["consultant"],
@@ -170,7 +172,7 @@ def test_action_plan_report_is_made_by_the_action_plan_renderer(
         client.post(reverse("rapporter:report-order", args=["action_plan"]),
                     {"action_plan-handleplan": plan.pk})
     rapport = Rapport.objects.get(kind=Kind.ACTION_PLAN)
-    assert rapport.status == Status.PUBLISHED, rapport.error_message
+    assert rapport.status == Status.DRAFT, rapport.error_message
     assert "Mer språk ved måltidet" in " ".join(pdf_lines(rapport))
 
 
