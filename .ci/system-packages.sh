@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for Playwright, WeasyPrint's libraries,
-# gettext for translations, poppler for looking at PDFs. Installs only what is missing.
+# gettext for translations, poppler for looking at PDFs, redis-server for the fault tests'
+# own Redis, PostgreSQL 15's client (pg_dump/pg_restore, as new as the server) for the
+# backup test. Installs only what is missing.
 set -euo pipefail
 packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
-          libfontconfig1 fonts-dejavu-core gettext poppler-utils)
+          libfontconfig1 fonts-dejavu-core gettext poppler-utils redis-server
+          postgresql-client-15)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

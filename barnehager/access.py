@@ -150,6 +150,27 @@ class UserQuerySet(models.QuerySet):
         return self.filter(memberships__kommune_id__in=own).exclude(pk__in=elsewhere).distinct()
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """The audit log: a municipal admin reads her municipalities' entries, a platform
+    operator every entry; nobody changes or removes one through the ORM (the retention task
+    deletes in SQL, barnehager.audit.prune)."""
+
+    def visible_to(self, user: AnyUser) -> AuditEntryQuerySet:
+        scope = scope_of(user)
+        if scope.superuser:
+            return self
+        return self.filter(kommune_id__in=scope.kommune_ids(ROLE_ADMIN))
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The audit log is append-only.")
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 # Rule predicates. Objects passed in (of several models, hence `Any`) carry a `kommune_id` or a
 # `barnehage_id`.
 

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from barnehager.access import ROLE_ADMIN, scope_of
 from barnehager.models import (
+    AuditEntry,
     Avdeling,
     Barnehage,
     Kommune,
@@ -19,9 +23,11 @@ from barnehager.models import (
     Nettverk,
     Pulje,
     Sertifisering,
+    SingleSignOn,
     Strukturtall,
     User,
 )
+from barnehager.personal_data import services as personal_data
 
 
 class TenantFence:
@@ -223,6 +229,38 @@ class UserAdmin(TenantFence, BaseUserAdmin):
         # A municipal admin manages roles through memberships, not Django superpowers.
         return fieldsets[:2]
 
+    @admin.action(description=_("Download the personal data of the selected person"),
+                  permissions=["view"])
+    def export_personal_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one person to download her data."),
+                              messages.WARNING)
+            return None
+        person = queryset.get()
+        response = HttpResponse(personal_data.export_as_json(person, by=request.user),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+        return response
+
+    @admin.action(description=_("Erase the selected people (GDPR)"), permissions=["change"])
+    def erase_people(self, request, queryset):
+        """Asks first, on a page that lists who will be erased and what stays."""
+        people = list(queryset.exclude(pk=request.user.pk).filter(erased_at=None))
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(request, "admin/barnehager/user/erase_confirmation.html", {
+                **self.admin_site.each_context(request),
+                "title": _("Erase people"), "people": people, "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
+        for person in people:
+            personal_data.erase_person(person, by=request.user)
+        self.message_user(request, ngettext("%(count)d person erased.",
+                                            "%(count)d people erased.",
+                                            len(people)) % {"count": len(people)})
+        return None
+
+    actions = ["export_personal_data", "erase_people"]
+
 
 @admin.register(Membership)
 class MembershipAdmin(TenantAdmin):
@@ -239,6 +277,25 @@ class SertifiseringAdmin(TenantAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(TenantAdmin):
+    """Read only, for everyone: the audit log is append-only (barnehager.audit)."""
+
+    list_display = ["at", "action", "actor_label", "ip_address", "kommune", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "target_label"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SharedDataAdmin(TenantFence, admin.ModelAdmin):
@@ -277,9 +334,16 @@ class PlatformOnly:
         return request.user.is_superuser
 
 
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(PlatformOnly, admin.ModelAdmin):
+    """Platform operators only: the issuer and the secret decide who can log in as whom."""
+
+    list_display = ["kommune", "label", "issuer", "allow_passwords", "enabled"]
+
+
 # Django's, django-axes' and django-celery-beat's own admin pages register before this
 # module is imported (INSTALLED_APPS order); they become platform pages.
-PLATFORM_APPS = ("auth", "axes", "django_celery_beat")
+PLATFORM_APPS = ("auth", "axes", "django_celery_beat", "otp_totp", "otp_static")
 for _model, _model_admin in list(admin.site._registry.items()):
     if _model._meta.app_label in PLATFORM_APPS:
         admin.site.unregister(_model)

@@ -7,7 +7,7 @@ class BarnehagerConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from barnehager import registry, views
+        from barnehager import receivers, registry, views
         from barnehager.access import (
             MUNICIPAL_ROLES,
             ROLE_ADMIN,
@@ -22,11 +22,15 @@ class BarnehagerConfig(AppConfig):
                                 roles=(*MUNICIPAL_ROLES, ROLE_LEADER, ROLE_OBSERVER), order=20)
         registry.add_menu_entry("admin:index", _("Administration"), roles=(ROLE_ADMIN,),
                                 order=100)
+        registry.add_menu_entry("people-list", _("People"), roles=(ROLE_ADMIN,), order=90)
+        registry.add_menu_entry("audit-log", _("Audit log"), roles=(ROLE_ADMIN,), order=95)
+        receivers.connect()
         registry.add_home_section("barnehager/home/leader.html", views.leader_section,
                                   roles=(ROLE_LEADER,), order=10)
         registry.add_home_section("barnehager/home/consultant.html", views.municipal_section,
                                   roles=MUNICIPAL_ROLES, order=20)
+        # After her next observations (observasjoner, order 5): what she does comes first.
         registry.add_home_section("barnehager/home/observer.html", views.observer_section,
-                                  roles=(ROLE_OBSERVER,), order=30)
+                                  roles=(ROLE_OBSERVER,), order=65)
         registry.add_home_section("barnehager/home/politician.html", views.politician_section,
                                   roles=(ROLE_POLITICIAN,), order=40)

@@ -27,6 +27,9 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from barnehager import audit
+from barnehager.models import AuditAction
+
 CSV, XLSX = "csv", "xlsx"
 CONTENT_TYPES = {
     CSV: "text/csv; charset=utf-8",
@@ -136,8 +139,10 @@ def filename(stem: str, fmt: str) -> str:
 
 
 def response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
-    """The sheet as an attachment named after `stem`."""
+    """The sheet as an attachment named after `stem`; the download is in the audit log."""
     download = HttpResponse(content(sheet, fmt), content_type=CONTENT_TYPES[fmt])
+    name = filename(stem, fmt)
     download["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename(stem, fmt))
+        as_attachment=True, filename=name)
+    audit.record(AuditAction.EXPORT, label=name, details={"format": fmt, "sheet": sheet.name})
     return download

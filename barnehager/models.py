@@ -2,14 +2,22 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from barnehager.access import AvdelingQuerySet, BarnehageQuerySet, KommuneQuerySet, UserQuerySet
+from barnehager.access import (
+    AuditEntryQuerySet,
+    AvdelingQuerySet,
+    BarnehageQuerySet,
+    KommuneQuerySet,
+    UserQuerySet,
+)
 
 
 class Country(models.TextChoices):
@@ -29,6 +37,12 @@ class Kommune(models.Model):
     committee_name = models.CharField(
         _("political committee"), max_length=200,
         help_text=_("The committee that receives the annual quality report."),
+    )
+    inactive_account_months = models.PositiveSmallIntegerField(
+        _("erase inactive accounts after (months)"), null=True, blank=True, default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("Accounts that have not logged in for this long are de-identified by a "
+                    "nightly task; empty: never."),
     )
 
     objects = KommuneQuerySet.as_manager()
@@ -189,6 +203,17 @@ class User(AbstractUser):
     """A person. What she may see comes from her memberships, never from this row alone."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty: her municipality's language (barnehager/language.py decides each request).
+    language = models.CharField(
+        _("language"), max_length=5, blank=True,
+        choices=[("nb", "Norsk bokmål"), ("da", "Dansk"), ("en", "English")],
+        help_text=_("The language Kvalitet speaks to her on every device; empty: her "
+                    "municipality's language."),
+    )
+
+    # Set when her account was de-identified (barnehager/personal_data): rows that point at
+    # it keep their figures and show "former user".
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = KvalitetUserManager()
 
@@ -197,6 +222,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        if self.erased_at:
+            return str(_("former user"))
+        return super().get_full_name()
 
 
 class Role(models.TextChoices):
@@ -292,3 +322,83 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.uuid}"
+
+
+class AuditAction(models.TextChoices):
+    """What an audit entry records. The values are stored: never rename one."""
+
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Log-in failed")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SECOND_FACTOR_VERIFIED = "2fa_verified", _("Second factor confirmed")
+    SECOND_FACTOR_FAILED = "2fa_failed", _("Second factor refused")
+    SECOND_FACTOR_ADDED = "2fa_added", _("Second factor set up")
+    SECOND_FACTOR_REMOVED = "2fa_removed", _("Second factor removed")
+    RECOVERY_CODES_RENEWED = "recovery_codes", _("Recovery codes renewed")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    INVITATION_SENT = "invitation", _("Invitation sent")
+    USER_CHANGED = "user_changed", _("Person changed")
+    MEMBERSHIP_ADDED = "membership_added", _("Role given")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
+    MEMBERSHIP_REMOVED = "membership_removed", _("Role taken away")
+    PLAN_APPROVED = "plan_approved", _("Action plan approved")
+    PLAN_RETURNED = "plan_returned", _("Action plan returned")
+    OBSERVATION_AMENDED = "observation_amended", _("Locked observation amended")
+    REPORT_PUBLISHED = "report_published", _("Report published")
+    REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+    EXPORT = "export", _("Data exported")
+    IMPORT = "import", _("Data imported")
+    PRUNED = "pruned", _("Old audit entries removed")
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+    PERSON_ERASED = "person_erased", _("Person erased")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did that the municipality must be able to account for: who, when,
+    from which address, what. Written by `barnehager.audit.record` only, never changed and
+    never deleted except by the retention task (`barnehager.audit.prune`); on PostgreSQL a
+    trigger refuses any other UPDATE or DELETE (migration 0003).
+
+    The actor and the municipality are kept without a database constraint, so that a person
+    or a municipality can be removed while the record of what they did stays."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices)
+    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, db_constraint=False,
+                              null=True, blank=True, related_name="+", verbose_name=_("who"))
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    kommune = models.ForeignKey(Kommune, on_delete=models.DO_NOTHING, db_constraint=False,
+                                null=True, blank=True, related_name="+",
+                                verbose_name=_("municipality"))
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kommune", "-at"], name="audit_kommune_at")]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Append-only: a new entry is inserted, an existing one is never written again."""
+        if not self._state.adding:
+            raise ValidationError(_("Audit entries cannot be changed."))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("Audit entries cannot be deleted."))
+
+
+# Single sign-on's model lives in its feature package; importing it here registers it with
+# the app when Django loads barnehager.models.
+from barnehager.sso.models import SingleSignOn  # noqa: E402, F401

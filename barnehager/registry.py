@@ -39,6 +39,15 @@ class HomeSection:
 
 
 @dataclass(frozen=True)
+class PageScript:
+    """A script every page loads for some roles, with `data-` attributes naming URLs."""
+
+    static_path: str
+    data: tuple[tuple[str, str], ...]  # (attribute name after "data-", URL name)
+    roles: tuple[str, ...] | None  # None: everyone signed in
+
+
+@dataclass(frozen=True)
 class ShownSection:
     """A section as one user's home page renders it."""
 
@@ -49,6 +58,7 @@ class ShownSection:
 # Keyed on the URL name and the template: registering again (a second ready()) replaces.
 _menu: dict[str, MenuEntry] = {}
 _sections: dict[str, HomeSection] = {}
+_scripts: dict[str, PageScript] = {}
 
 
 def add_menu_entry(url_name: str, label: str | Promise, *, roles: tuple[str, ...] | None,
@@ -61,6 +71,13 @@ def add_home_section(template: str, context: SectionContext, *,
     _sections[template] = HomeSection(template, context, roles, order)
 
 
+def add_page_script(static_path: str, *, data: Mapping[str, str],
+                    roles: tuple[str, ...] | None) -> None:
+    """A script for every page the roles see (e.g. the observer's tablet keeping her
+    observations for use offline); `data` maps attribute names to URL names."""
+    _scripts[static_path] = PageScript(static_path, tuple(data.items()), roles)
+
+
 def _allows(roles: tuple[str, ...] | None, scope: Scope) -> bool:
     return roles is None or scope.has_role(*roles)
 
@@ -69,6 +86,11 @@ def menu_for(scope: Scope) -> list[MenuEntry]:
     """The menu entries the user's roles give her, in menu order."""
     return sorted((entry for entry in _menu.values() if _allows(entry.roles, scope)),
                   key=lambda entry: entry.order)
+
+
+def page_scripts_for(scope: Scope) -> list[PageScript]:
+    """The scripts every page loads for this user's roles."""
+    return [script for script in _scripts.values() if _allows(script.roles, scope)]
 
 
 def home_sections_for(user: User, scope: Scope) -> list[ShownSection]:

@@ -26,9 +26,12 @@ def client_ip(request: HttpRequest) -> str:
 
 def allow(key: str, limit: int, seconds: int) -> bool:
     """Counts one more use of `key` in a window of `seconds`; False once past `limit`.
-    Fails open: without a cache, mail is not held back."""
+    Fails open: without a cache, mail is not held back. The Redis cache ignores its errors
+    (IGNORE_EXCEPTIONS) and answers None where it would say True or False: then the rest is
+    skipped, so a hung Redis costs one timeout, not two."""
     try:
-        cache.add(key, 0, seconds)
+        if cache.add(key, 0, seconds) is None:
+            return True
         return cache.incr(key) <= limit
     except Exception:  # noqa: BLE001 - the cache (Redis) is down: let the request through
         return True

@@ -69,6 +69,7 @@ rules.add_perm("handleplaner.start_plan", is_leader)
 rules.add_perm("handleplaner.record_progress", is_leader & UNDER_WAY)
 rules.add_perm("handleplaner.evaluate_plan", is_leader & UNDER_WAY)
 rules.add_perm("handleplaner.close_plan", is_consultant)
+rules.add_perm("handleplaner.reopen_plan", is_consultant)
 rules.add_perm("handleplaner.comment_plan", (is_leader | is_consultant) & OPEN_FOR_COMMENTS)
 
 

@@ -477,7 +477,8 @@ def _seed_plan(spec: PlanSpec, barnehage: Barnehage, today: date) -> Handleplan:
     if spec.evaluation:
         offset, observed, reached = spec.evaluation
         Evaluering.objects.create(handleplan=plan, held_on=_day(today, offset),
-                                  observed=observed, goal_reached=reached, written_by=leader)
+                                  observed=observed, goal_reached=reached, written_by=leader,
+                                  final=plan.status in (Status.EVALUATED, Status.CLOSED))
     return plan
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,13 +37,37 @@ def _textarea(rows: int = 3, **attrs) -> forms.Textarea:
 
 
 class DimensjonChoiceField(forms.ModelMultipleChoiceField):
+    """Shown grouped by instrument and domain (the group's legend names them)."""
+
     def label_from_instance(self, obj: Dimensjon) -> str:
-        return f"{obj.domene.instrument.name}: {obj.code} {obj.name}"
+        return f"{obj.code} {obj.name}"
 
 
 class KriteriumChoiceField(forms.ModelMultipleChoiceField):
+    """Shown grouped by theme (the group's legend names it)."""
+
     def label_from_instance(self, obj: Kriterium) -> str:
-        return f"{obj.tema.name}: {obj.text}"
+        return obj.text
+
+
+def plan_instrument_codes(plan: Handleplan) -> set[str]:
+    """The CLASS instruments a plan can target: its department's, or for a plan of the
+    whole kindergarten those of its departments."""
+    if plan.avdeling is not None:
+        return {plan.avdeling.instrument_code}
+    return {avdeling.instrument_code
+            for avdeling in Avdeling.objects.filter(barnehage_id=plan.barnehage_id)}
+
+
+def plan_supervision_instrument_id(plan: Handleplan) -> int | None:
+    """The supervision instrument a plan starts from: its development point's, else that of
+    the kindergarten's latest supervision it may read; None when it has had none."""
+    if plan.utviklingspunkt_id:
+        return Tilsyn.objects.filter(utviklingspunkter=plan.utviklingspunkt_id).values_list(
+            "instrument_id", flat=True).first()
+    return (Tilsyn.objects.filter(barnehage_id=plan.barnehage_id,
+                                  status__in=Tilsyn.LEADER_VISIBLE)
+            .order_by("-date", "-pk").values_list("instrument_id", flat=True).first())
 
 
 class UtviklingspunktChoiceField(forms.ModelChoiceField):
@@ -59,8 +84,10 @@ def origin_querysets(barnehage_ids, kommune_ids) -> dict:
         "utviklingspunkt": Utviklingspunkt.objects.filter(
             tilsyn__barnehage_id__in=barnehage_ids, tilsyn__status__in=Tilsyn.LEADER_VISIBLE,
         ).select_related("tilsyn").order_by("-tilsyn__date", "order"),
+        # A double coding is the same observation seen by a second observer: offer the
+        # original only.
         "observasjon": Observasjon.objects.filter(
-            avdeling__barnehage_id__in=barnehage_ids,
+            avdeling__barnehage_id__in=barnehage_ids, double_coding_of__isnull=True,
             status__in=(Observasjon.Status.SUBMITTED, Observasjon.Status.LOCKED),
         ).select_related("avdeling__barnehage").order_by("-planned_date"),
         "fokusomrade": Fokusomrade.objects.filter(
@@ -77,6 +104,19 @@ def _origin_barnehage_id(name: str, obj) -> int | None:
 
 
 ORIGIN_LINKS = ("utviklingspunkt", "observasjon", "fokusomrade")
+TITLE_LENGTH = 120
+
+
+def short_title(text: str) -> str:
+    """A plan title from a longer text: its first sentence, cut at a word if still long."""
+    first = " ".join(text.split())
+    for end in (". ", "? ", "! "):
+        if end in first:
+            first = first[:first.index(end) + 1]
+    first = first.rstrip(".")
+    if len(first) <= TITLE_LENGTH:
+        return first
+    return first[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 class PlanCreateForm(forms.ModelForm):
@@ -107,6 +147,21 @@ class PlanCreateForm(forms.ModelForm):
         if kommune_ids and not self.is_bound:
             default = Mal.default_for(min(kommune_ids))
             self.initial.setdefault("mal", default.pk if default else None)
+        points = getattr(self.fields["utviklingspunkt"], "queryset", None)
+        initial = self.initial or {}
+        if not self.is_bound and initial.get("utviklingspunkt") and points is not None:
+            self._prefill_from(points.filter(pk=initial["utviklingspunkt"]).first())
+
+    def _prefill_from(self, point: Utviklingspunkt | None) -> None:
+        """A plan started from a development point takes its title and background from it."""
+        if point is None:
+            return
+        self.initial.setdefault("title", short_title(point.text))
+        self.initial.setdefault("origin_note", _(
+            "Development point from the supervision on %(date)s: %(text)s") % {
+                "date": date_format(point.tilsyn.date, "SHORT_DATE_FORMAT"),
+                "text": point.text})
+        self.initial.setdefault("barnehage", point.tilsyn.barnehage_id)
 
     def clean(self):
         cleaned = super().clean()
@@ -146,10 +201,12 @@ class PlanForm(forms.ModelForm):
     editor = forms.CharField(widget=forms.HiddenInput, max_length=32)
     dimensjoner = DimensjonChoiceField(
         queryset=Dimensjon.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, label=gettext_lazy("CLASS dimensions targeted"))
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label=gettext_lazy("CLASS dimensions targeted"))
     kriterier = KriteriumChoiceField(
         queryset=Kriterium.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Quality criteria targeted"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label=gettext_lazy("Quality criteria targeted"),
         help_text=gettext_lazy("Criteria of the supervision instrument the plan works on."))
 
     class Meta:
@@ -169,13 +226,23 @@ class PlanForm(forms.ModelForm):
         self.submitting = submitting
         self.questions = questions
         self.fields["avdeling"].queryset = Avdeling.objects.filter(barnehage_id=plan.barnehage_id)
+        # Only what this plan can work on (and whatever it already targets): the
+        # department's CLASS instrument and the supervision instrument it starts from.
+        chosen_dimensions = list(plan.dimensjoner.values_list("pk", flat=True)) if plan.pk else []
         self.fields["dimensjoner"].queryset = (
-            Dimensjon.objects.filter(domene__instrument__active=True)
-            .select_related("domene__instrument"))
+            Dimensjon.objects.filter(
+                Q(domene__instrument__active=True,
+                  domene__instrument__code__in=plan_instrument_codes(plan))
+                | Q(pk__in=chosen_dimensions))
+            .select_related("domene__instrument")
+            .order_by("domene__instrument__code", "domene__order", "order"))
         kommune = plan.barnehage.kommune
+        instrument_id = plan_supervision_instrument_id(plan)
+        chosen_criteria = list(plan.kriterier.values_list("pk", flat=True)) if plan.pk else []
         self.fields["kriterier"].queryset = Kriterium.objects.filter(
-            tema__instrument__in=TilsynInstrument.objects.available_for(kommune),
-        ).select_related("tema")
+            Q(tema__instrument__in=TilsynInstrument.objects.available_for(kommune).filter(
+                pk=instrument_id)) | Q(pk__in=chosen_criteria),
+        ).select_related("tema").order_by("tema__instrument_id", "tema__order", "order")
         for name, queryset in origin_querysets([plan.barnehage_id], [kommune.pk]).items():
             self.fields[name].queryset = queryset
         answers = {answer.sporsmal_id: answer.text for answer in plan.svar.all()}
@@ -186,6 +253,21 @@ class PlanForm(forms.ModelForm):
                 widget=_textarea(4, **{"aria-describedby": help_id}),
                 initial=answers.get(question.pk, ""),
             )
+
+    def target_groups(self, name: str) -> list[dict]:
+        """The checkboxes of `dimensjoner` (by instrument and domain) or `kriterier` (by
+        theme), each group a fieldset of its own."""
+        groups: dict[object, dict] = {}
+        for choice in self[name]:
+            obj = choice.data["value"].instance
+            if name == "dimensjoner":
+                key = obj.domene_id
+                legend = f"{obj.domene.instrument.name}: {obj.domene.name}"
+            else:
+                key = obj.tema_id
+                legend = obj.tema.name
+            groups.setdefault(key, {"legend": legend, "choices": []})["choices"].append(choice)
+        return list(groups.values())
 
     def question_fields(self, seksjon_id: int):
         """(question, bound field) pairs of one section, in order."""
@@ -208,7 +290,7 @@ class PlanForm(forms.ModelForm):
             for question in self.questions:
                 key = f"q{question.pk}"
                 if question.required and not (cleaned.get(key) or "").strip():
-                    self.add_error(key, validation.missing_answer_message(question.text))
+                    self.add_error(key, validation.missing_answer_field_message())
         return cleaned
 
     def content(self) -> Content:
@@ -371,9 +453,16 @@ class EvaluationForm(forms.Form):
                                help_text=NO_CHILD_NAMES)
     goal_reached = forms.ChoiceField(label=gettext_lazy("Was the goal reached?"),
                                      choices=GoalReached.choices, widget=forms.RadioSelect)
+    next_on = forms.DateField(
+        label=gettext_lazy("Next evaluation on"), required=False, widget=DateInput(),
+        help_text=gettext_lazy("For an interim evaluation: when you evaluate next. You get a "
+                               "reminder a week before."))
+    # Interim unless she says so: a final evaluation ends the work on the plan.
     final = forms.BooleanField(
         label=gettext_lazy("This is the final evaluation: mark the plan as evaluated"),
-        required=False, initial=True)
+        required=False, initial=False,
+        help_text=gettext_lazy("Leave it unticked for an interim evaluation: the plan stays in "
+                               "progress and the phases go on."))
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -381,6 +470,17 @@ class EvaluationForm(forms.Form):
             raise forms.ValidationError(_("An evaluation is recorded after it took place: "
                                           "choose today or an earlier date."))
         return held_on
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        next_on, final = cleaned.get("next_on"), cleaned.get("final")
+        if next_on and final:
+            self.add_error("next_on", _("A final evaluation has no next one: leave the date "
+                                        "empty, or untick the final evaluation."))
+        elif next_on and next_on <= timezone.localdate():
+            self.add_error("next_on", _("The next evaluation is ahead: choose a date after "
+                                        "today."))
+        return cleaned
 
 
 class PlanFilterForm(forms.Form):

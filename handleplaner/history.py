@@ -20,6 +20,7 @@ from handleplaner.models import (
     GoalReached,
     Handleplan,
     Origin,
+    Overgang,
     Sporsmal,
     Status,
     Svar,
@@ -180,16 +181,33 @@ def _phase_changes(plan: Handleplan) -> list[tuple[datetime, int | None, Change]
 
 
 def _evaluation_changes(plan: Handleplan) -> list[tuple[datetime, int | None, Change]]:
-    return [(record.history_date, record.history_user_id, Change(
-        ("evaluation", record.id), _("Evaluation recorded"), "",
-        f"{_text(record.held_on)}: {GoalReached(record.goal_reached).label}"))
-        for record in Evaluering.history.filter(handleplan_id=plan.pk, history_type="+")]
+    events = []
+    for record in Evaluering.history.filter(handleplan_id=plan.pk).order_by("history_date",
+                                                                            "history_id"):
+        kind = _("final") if record.final else _("interim")
+        summary = f"{_text(record.held_on)}: {GoalReached(record.goal_reached).label} ({kind})"
+        if record.history_type == "+":
+            events.append((record.history_date, record.history_user_id, Change(
+                ("evaluation", record.id), _("Evaluation recorded"), "", summary)))
+        elif record.history_type == "~" and not record.final:
+            # Only a reopening turns a final evaluation into an interim one.
+            events.append((record.history_date, record.history_user_id, Change(
+                ("evaluation", record.id, "interim"), _("Evaluation now counts as interim"),
+                _text(record.held_on), summary)))
+    return events
+
+
+def _reopenings(plan: Handleplan) -> list[tuple[datetime, int | None, Change]]:
+    """Why a consultant reopened the plan, beside the status change itself."""
+    return [(step.at, step.by_id, Change(("reopen", step.pk), _("Reopened, because"), "",
+                                         step.comment))
+            for step in Overgang.objects.filter(handleplan=plan, name="reopen")]
 
 
 def history_entries(plan: Handleplan) -> list[Entry]:
     """Newest first; each entry one person's changes within half an hour."""
     events = (_plan_changes(plan) + _answer_changes(plan)
-              + _phase_changes(plan) + _evaluation_changes(plan))
+              + _phase_changes(plan) + _evaluation_changes(plan) + _reopenings(plan))
     events.sort(key=lambda event: event[0])
     users = {user.pk: user for user in User.objects.filter(
         pk__in={user_id for _when, user_id, _change in events if user_id})}

@@ -382,19 +382,29 @@ class Handleplan(FSMModelMixin, models.Model):
     def evaluate(self, by, comment: str = "") -> None:
         """Follows a recorded final evaluation (services.record_evaluation)."""
 
+    @transition(field=status, source=Status.EVALUATED, target=Status.IN_PROGRESS,
+                permission=may("handleplaner.reopen_plan"))
+    def reopen(self, by, comment: str = "") -> None:
+        """A consultant takes back an evaluation recorded as final by mistake; the work
+        goes on (services.apply_transition makes that evaluation an interim one)."""
+        if not comment.strip():
+            raise ValidationError(_("Say why the plan is reopened."))
+
     @transition(field=status, source=Status.EVALUATED, target=Status.CLOSED,
                 permission=may("handleplaner.close_plan"))
     def close(self, by, comment: str = "") -> None:
         self.closed_at = timezone.now()
 
 
-TRANSITION_NAMES = ("submit", "approve", "return_to_leader", "start", "evaluate", "close")
+TRANSITION_NAMES = ("submit", "approve", "return_to_leader", "start", "evaluate", "reopen",
+                    "close")
 TRANSITION_LABELS = {
     "submit": _("Submit for approval"),
     "approve": _("Approve"),
     "return_to_leader": _("Return for changes"),
     "start": _("Start the work"),
     "evaluate": _("Mark as evaluated"),
+    "reopen": _("Reopen the plan"),
     "close": _("Close the plan"),
 }
 
@@ -480,6 +490,12 @@ class Evaluering(models.Model):
     observed = models.TextField(_("what we saw"), help_text=NO_CHILD_NAMES)
     goal_reached = models.CharField(_("goal reached"), max_length=6,
                                     choices=GoalReached.choices)
+    # Interim unless the leader says otherwise: only a final evaluation ends the work.
+    final = models.BooleanField(_("final evaluation"), default=False)
+    next_on = models.DateField(
+        _("next evaluation"), null=True, blank=True,
+        help_text=_("After an interim evaluation: when the next one is held. A reminder "
+                    "goes out a week before."))
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+", verbose_name=_("written by"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
@@ -539,16 +555,22 @@ class Overgang(models.Model):
 class ReminderKind(models.TextChoices):
     PHASE_END = "phase_end", _("A phase ends")
     EVALUATION = "evaluation", _("The evaluation is due")
+    INTERIM = "interim", _("An interim evaluation is due")
 
 
 class Paminnelse(models.Model):
-    """A reminder that was sent; at most one per phase end and one per plan evaluation."""
+    """A reminder that was sent; at most one per phase end, one per plan evaluation and one
+    per interim evaluation date (set by the evaluation before it)."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
     handleplan = models.ForeignKey(Handleplan, on_delete=models.CASCADE,
                                    related_name="paminnelser", verbose_name=_("action plan"))
     fase = models.ForeignKey(Fase, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="paminnelser", verbose_name=_("phase"))
+    evaluering = models.ForeignKey(
+        Evaluering, on_delete=models.CASCADE, null=True, blank=True, related_name="paminnelser",
+        verbose_name=_("interim evaluation"),
+        help_text=_("The evaluation that set the date of the next one."))
     due = models.DateField(_("due"))
     recipients = models.TextField(_("sent to"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -561,6 +583,8 @@ class Paminnelse(models.Model):
             models.UniqueConstraint(fields=["handleplan"],
                                     condition=models.Q(kind="evaluation"),
                                     name="one_evaluation_reminder_per_plan"),
+            models.UniqueConstraint(fields=["evaluering"], condition=models.Q(kind="interim"),
+                                    name="one_reminder_per_interim_evaluation"),
         ]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")

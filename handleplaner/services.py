@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from barnehager import outbox
+from barnehager import audit, outbox
+from barnehager.models import AuditAction
+from handleplaner import validation
 from handleplaner.models import (
     TRANSITION_NAMES,
     Evaluering,
@@ -207,6 +209,8 @@ def apply_transition(plan_pk: int, name: str, user: User, *, comment: str = "",
                 raise TransitionRefused(plan.submission_problems())
             raise TransitionRefused([_("Record the evaluation first.")])
         getattr(plan, name)(user, comment)  # raises ValidationError on a missing comment
+        if name == "reopen":
+            _unmark_final_evaluation(plan, user)
         plan.version += 1
         plan._history_user = user
         plan._change_reason = name
@@ -214,6 +218,9 @@ def apply_transition(plan_pk: int, name: str, user: User, *, comment: str = "",
         overgang = Overgang.objects.create(handleplan=plan, name=name, source=source,
                                            target=plan.status, by=user,
                                            comment=comment.strip())
+        if name in ("approve", "return_to_leader"):
+            audit.record(AuditAction.PLAN_APPROVED if name == "approve"
+                         else AuditAction.PLAN_RETURNED, actor=user, target=plan)
         if notify:
             outbox.enqueue(NOTIFY_TRANSITION, overgang.pk)
     return overgang
@@ -230,23 +237,41 @@ def add_progress(fase: Fase, user: User, text: str, *, completed: bool,
     """A progress note on a phase of a plan under way; may mark the phase completed."""
     if not user.has_perm("handleplaner.record_progress", fase.handleplan):
         raise PermissionDenied
+    today = today or timezone.localdate()
+    if completed:
+        problems = validation.phase_completion_problems(fase.start, today)
+        if problems:
+            raise ValidationError(problems)
     with transaction.atomic():
         note = Fremdrift.objects.create(fase=fase, text=text, written_by=user)
         if completed and fase.completed_on is None:
-            fase.completed_on = today or timezone.localdate()
+            fase.completed_on = today
             fase._history_user = user
             fase.save(update_fields=["completed_on"])
     return note
 
 
+def _unmark_final_evaluation(plan: Handleplan, user: User) -> None:
+    """A reopened plan's final evaluation was a mistake: it stays, as an interim one."""
+    latest = plan.evalueringer.filter(final=True).order_by("-held_on", "-pk").first()
+    if latest is not None:
+        latest.final = False
+        latest._history_user = user  # type: ignore[attr-defined]
+        latest._change_reason = "reopen"  # type: ignore[attr-defined]
+        latest.save(update_fields=["final"])
+
+
 def record_evaluation(plan: Handleplan, user: User, *, held_on: date, observed: str,
-                      goal_reached: str, final: bool) -> Evaluering:
-    """An evaluation of a plan under way; a final one moves the plan to evaluated."""
+                      goal_reached: str, final: bool,
+                      next_on: date | None = None) -> Evaluering:
+    """An evaluation of a plan under way. It is interim (the work goes on, and `next_on`
+    dates the next one) unless `final`, which moves the plan to evaluated."""
     if not user.has_perm("handleplaner.evaluate_plan", plan):
         raise PermissionDenied
     with transaction.atomic():
         evaluering = Evaluering(handleplan=plan, held_on=held_on, observed=observed,
-                                goal_reached=goal_reached, written_by=user)
+                                goal_reached=goal_reached, written_by=user, final=final,
+                                next_on=None if final else next_on)
         evaluering._history_user = user
         evaluering.save()
         if final:

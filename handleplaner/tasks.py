@@ -1,5 +1,6 @@
 """E-mails about action plans: one per status change to the people concerned, and the daily
-reminder a week before a phase ends or an evaluation is due (once each)."""
+reminder a week before a phase ends, an interim evaluation is due or the plan's evaluation is
+due (once each)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,16 @@ from django.utils import timezone, translation
 from barnehager.access import ROLE_CONSULTANT, ROLE_LEADER
 from barnehager.models import User
 from barnehager.outbox import OutboxTask
-from handleplaner.models import LIVE_STATUSES, Fase, Handleplan, Overgang, Paminnelse, ReminderKind
+from handleplaner.models import (
+    LIVE_STATUSES,
+    Evaluering,
+    Fase,
+    Handleplan,
+    Overgang,
+    Paminnelse,
+    ReminderKind,
+    Status,
+)
 
 REMINDER_DAYS = 7
 # Who hears of each step: the kindergarten's leaders, or the municipality's consultants.
@@ -87,14 +97,34 @@ def send_due_reminders(today: str | None = None) -> int:
              .select_related("barnehage__kommune"))
     for plan in plans:
         sent += _remind(ReminderKind.EVALUATION, plan, plan.evaluation_due)
+    for evaluering in _interim_dates_due(day, horizon):
+        sent += _remind(ReminderKind.INTERIM, evaluering.handleplan,
+                        evaluering.next_on or day, evaluering=evaluering)
     return sent
 
 
-def _remind(kind: str, plan: Handleplan, due: date, fase: Fase | None = None) -> int:
+def _interim_dates_due(day: date, horizon: date) -> list[Evaluering]:
+    """Interim evaluations whose next date falls within the horizon, for plans still under
+    way, unless a later evaluation has been held since (its own date then counts)."""
+    candidates = (Evaluering.objects.filter(handleplan__status=Status.IN_PROGRESS, final=False,
+                                            next_on__range=(day, horizon))
+                  .exclude(paminnelser__kind=ReminderKind.INTERIM)
+                  .select_related("handleplan__barnehage__kommune"))
+    return [evaluering for evaluering in candidates
+            if not Evaluering.objects.filter(handleplan_id=evaluering.handleplan_id,
+                                             held_on__gt=evaluering.held_on).exists()]
+
+
+def _remind(kind: str, plan: Handleplan, due: date, fase: Fase | None = None,
+            evaluering: Evaluering | None = None) -> int:
     recipients = leader_emails(plan)
     if not recipients:
         return 0
-    lookup = {"fase": fase} if kind == ReminderKind.PHASE_END else {"handleplan": plan}
+    lookup: dict[str, object] = {"handleplan": plan}
+    if kind == ReminderKind.PHASE_END:
+        lookup = {"fase": fase}
+    elif kind == ReminderKind.INTERIM:
+        lookup = {"evaluering": evaluering}
     with transaction.atomic():
         _reminder, created = Paminnelse.objects.get_or_create(
             kind=kind, **lookup,

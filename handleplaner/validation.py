@@ -64,8 +64,23 @@ def required_fields_problems(values: dict[str, object]) -> dict[str, str]:
 
 
 def missing_answer_message(question_text: str) -> str:
+    """The problem on its own, where nothing else names the question (the state machine's
+    list); beside the question's field it is `missing_answer_field_message()`."""
     return _("Answer this question before you submit: “%(question)s”") % {
         "question": question_text}
+
+
+def missing_answer_field_message() -> str:
+    """Shown at the question's field, and in the summary after the question as its label."""
+    return _("Answer this question before you submit.")
+
+
+def phase_completion_problems(start: date | None, today: date) -> dict[str, str]:
+    """A phase is marked completed only once it has started."""
+    if start and start > today:
+        return {"completed": _("The phase starts on %(date)s: it can be marked completed once "
+                               "it has started.") % {"date": _day(start)}}
+    return {}
 
 
 def phase_missing_problems(title: str, start: date | None, end: date | None) -> dict[str, str]:

@@ -14,14 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from barnehager import audit, confirmation, downloads
 from barnehager.access import MUNICIPAL_ROLES, ROLE_LEADER, is_consultant, is_leader, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
-from barnehager.models import User
+from barnehager.models import AuditAction, User
 from barnehager.pdf import render_pdf
 from handleplaner import selectors, services
 from handleplaner.forms import (
@@ -46,6 +48,8 @@ STEP_DONE = {
     "return_to_leader": gettext_lazy("The plan is returned to the leader with your comment."),
     "start": gettext_lazy("The work has started. Record the progress of each phase below."),
     "evaluate": gettext_lazy("The plan is marked as evaluated."),
+    "reopen": gettext_lazy("The plan is in progress again; its final evaluation now counts as "
+                           "an interim one. The leader has been told."),
     "close": gettext_lazy("The plan is closed. The leader has been told."),
 }
 PAGE_SIZE = 50
@@ -137,13 +141,17 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for transition in plan.get_available_user_status_transitions(user)
             # Submitting goes through the form, evaluating through the evaluation form,
             # approving and returning through the review box.
-            if transition.name not in ("submit", "evaluate", "approve", "return_to_leader")],
+            # reopening through its own box, with the reason.
+            if transition.name not in ("submit", "evaluate", "approve", "return_to_leader",
+                                       "reopen")],
         "can_edit": user.has_perm("handleplaner.edit_plan", plan),
         "can_review": plan.status == "submitted"
         and user.has_perm("handleplaner.review_plan", plan),
         "can_comment": user.has_perm("handleplaner.comment_plan", plan),
         "can_record_progress": user.has_perm("handleplaner.record_progress", plan),
         "can_evaluate": user.has_perm("handleplaner.evaluate_plan", plan),
+        "can_reopen": plan.status == "evaluated"
+        and user.has_perm("handleplaner.reopen_plan", plan),
         "review_form": ReviewForm(),
         "comment_form": CommentForm(),
         "progress_form": ProgressForm(),
@@ -236,6 +244,8 @@ def _render_edit(request: AuthenticatedHttpRequest, plan: Handleplan, editor: Pl
                  not_submitted: bool = False) -> HttpResponse:
     return render(request, "handleplaner/plan_form.html", {
         "plan": plan, "editor": editor, "form": editor.form, "conflict": conflict,
+        "dimension_groups": editor.form.target_groups("dimensjoner"),
+        "criteria_groups": editor.form.target_groups("kriterier"),
         "error_lines": editor.error_messages() if editor.form.is_bound else [],
         "not_submitted": not_submitted, "return_comment": services.latest_return_comment(plan),
     }, status=status)
@@ -340,6 +350,9 @@ def plan_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> Ht
     plan = _plan(request, pk)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if name == "approve" and plan.status == "submitted" and not confirmation.confirmed(request):
+        _require(request.user, "handleplaner.review_plan", plan)
+        return confirmation.page(request, _approval_confirmation(plan))
     try:
         services.apply_transition(plan.pk, name, request.user, comment=comment)
     except services.TransitionRefused as refused:
@@ -353,6 +366,16 @@ def plan_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> Ht
         return redirect("handleplaner:detail", pk)
     messages.success(request, STEP_DONE[name])
     return redirect("handleplaner:detail", pk)
+
+
+def _approval_confirmation(plan: Handleplan) -> confirmation.Confirmation:
+    return confirmation.Confirmation(
+        title=_("Approve “%(title)s”?") % {"title": plan.title},
+        what=[_("The plan is approved as it stands: its content can no longer be edited."),
+              _("The leader can then start the work and record progress on each phase.")],
+        told=[_("The kindergarten's leaders, by e-mail, with your comment if you wrote one.")],
+        confirm_label=_("Yes, approve the plan"),
+        cancel_url=reverse("handleplaner:detail", args=[plan.pk]))
 
 
 @require_POST
@@ -377,9 +400,15 @@ def progress_add(request: AuthenticatedHttpRequest, pk: int, fase_pk: int) -> Ht
     fase = get_object_or_404(Fase, pk=fase_pk, handleplan=plan)
     form = ProgressForm(request.POST)
     if form.is_valid():
-        services.add_progress(fase, request.user, form.cleaned_data["text"],
-                              completed=form.cleaned_data["completed"])
-        messages.success(request, _("Progress recorded for %(phase)s.") % {"phase": fase.label})
+        try:
+            services.add_progress(fase, request.user, form.cleaned_data["text"],
+                                  completed=form.cleaned_data["completed"])
+        except ValidationError as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Progress recorded for %(phase)s.")
+                             % {"phase": fase.label})
     else:
         messages.error(request, _("Write what happened before you record progress."))
     return redirect(reverse("handleplaner:detail", args=[pk]) + f"#fase-{fase.pk}")
@@ -390,14 +419,35 @@ def evaluation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     _require(request.user, "handleplaner.evaluate_plan", plan)
     form = EvaluationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not confirmation.going_back(request):
         data = form.cleaned_data
+        if data["final"] and not confirmation.confirmed(request):
+            return confirmation.page(request, _final_evaluation_confirmation(plan))
         services.record_evaluation(plan, request.user, held_on=data["held_on"],
                                    observed=data["observed"],
-                                   goal_reached=data["goal_reached"], final=data["final"])
-        messages.success(request, _("The evaluation is recorded."))
+                                   goal_reached=data["goal_reached"], final=data["final"],
+                                   next_on=data["next_on"])
+        if data["final"]:
+            messages.success(request, _("The final evaluation is recorded and the plan is "
+                                        "marked as evaluated. The consultants have been told."))
+        else:
+            messages.success(request, _("The interim evaluation is recorded. The plan stays in "
+                                        "progress."))
         return redirect(reverse("handleplaner:detail", args=[pk]) + "#evaluations")
     return render(request, "handleplaner/evaluation_form.html", {"plan": plan, "form": form})
+
+
+def _final_evaluation_confirmation(plan: Handleplan) -> confirmation.Confirmation:
+    return confirmation.Confirmation(
+        title=_("Record the final evaluation of “%(title)s”?") % {"title": plan.title},
+        what=[_("The evaluation is recorded and the plan is marked as evaluated."),
+              _("The work on the plan ends: no more progress can be recorded on its phases, "
+                "and no further evaluation."),
+              _("Only a consultant can reopen the plan if this was a mistake.")],
+        told=[_("The municipality's consultants, by e-mail.")],
+        confirm_label=_("Yes, record the final evaluation"),
+        back_label=_("Back to the form"),
+        cancel_url=reverse("handleplaner:detail", args=[plan.pk]))
 
 
 @role_required(*PLAN_ROLES)
@@ -414,9 +464,18 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request.user, "handleplaner.read_plan", plan)
     with translation.override(plan.barnehage.kommune.language):
         pdf = render_pdf(selectors.plan_document(plan, timezone.localtime()))
+    audit.record(AuditAction.REPORT_DOWNLOADED, target=plan, details={"kind": "action plan"})
     response = HttpResponse(pdf.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="handleplan-{plan.pk}.pdf"'
+    # A download, not a page: opened inline, the PDF replaced the app in the tab.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf_filename(plan))
     return response
+
+
+def pdf_filename(plan: Handleplan) -> str:
+    """E.g. handleplan-solsikken-barnehage-small-groups-2026-12-02.pdf: kindergarten, title, day."""
+    stem = f"{_('action-plan')} {plan.barnehage.name} {plan.title}"[:90]
+    return downloads.filename(f"{stem} {timezone.localdate().isoformat()}", "pdf")
 
 
 

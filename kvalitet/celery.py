@@ -10,4 +10,4 @@ app = Celery("kvalitet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Tasks that live in a feature package rather than at the top of their app.
-app.autodiscover_tasks(["rapporter.reports"])
+app.autodiscover_tasks(["rapporter.reports", "observasjoner.rounds"])

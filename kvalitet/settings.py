@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -67,10 +70,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A log-in ends after KVALITET_SESSION_IDLE_MINUTES without a request.
+    "barnehager.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware and the user: a signed-in person's own language wins over
+    # her browser's (barnehager/language.py says why a middleware).
+    "barnehager.language.UserLanguageMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Who and from where, for barnehager.audit.record.
+    "barnehager.audit.AuditContextMiddleware",
+    # Consultants and admins pass a second factor before any page (KVALITET_REQUIRE_2FA).
+    "barnehager.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,17 +123,23 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so a database restart or
+        # a terminated backend costs no request a 500 (tests/faults/test_postgresql.py).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # One-second timeouts: the cache serves throttles and the health check only, and every
-    # caller fails open, so a Redis that is down or unreachable never holds up a request.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # Half-second timeouts, and django-redis's IGNORE_EXCEPTIONS: the cache serves throttles
+    # and the health check only, and fails open (a miss, logged), so a Redis that is down,
+    # unreachable or hung never holds up a request or turns it into a 500.
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
                           "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+                          "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5,
+                                      "IGNORE_EXCEPTIONS": True}}}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -128,6 +148,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A municipality's OpenID Connect provider vouched for the person (barnehager/sso).
+    "barnehager.sso.backends.SingleSignOnBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -174,6 +196,8 @@ STATICFILES_DIRS = [
     # Installed from the npm registry by `make assets`; never committed, never a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    # The accessibility engine the browser tests run on every page (never loaded by a page).
+    ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -226,13 +250,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# No request waits on Redis: a broker or result store that does not answer within a second
-# is given up on (the outbox, barnehager/outbox.py, sends the message later).
+# No request waits on Redis: a broker or result store that does not answer within half a
+# second is given up on (the outbox, barnehager/outbox.py, sends the message later). A hung
+# Redis (it takes connections and never answers) costs a request one timeout for the result
+# store's subscription and one for the publish: a second (tests/faults/test_redis.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2,
-                                   "max_retries": 0}
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
-CELERY_REDIS_SOCKET_TIMEOUT = 2
+# A message a worker took and never acknowledged (the worker was killed: acks_late) goes
+# back to the queue after the visibility timeout: 15 minutes, above the longest task (a
+# report's 360 s time limit) and the longest retry countdown (600 s), instead of Redis's hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5,
+                                   "max_retries": 0, "visibility_timeout": 900}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
+CELERY_REDIS_SOCKET_TIMEOUT = 0.5
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -242,6 +271,15 @@ CELERY_BEAT_SCHEDULE = {
     "barnehager-dispatch-outbox": {
         "task": "barnehager.tasks.dispatch_outbox",
         "schedule": 60.0,
+    },
+    "barnehager-prune-audit-log": {
+        "task": "barnehager.tasks.prune_audit_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Accounts inactive past their municipality's retention period are de-identified.
+    "barnehager-apply-retention": {
+        "task": "barnehager.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
     },
     "handleplaner-due-reminders": {
         "task": "handleplaner.tasks.send_due_reminders",
@@ -277,7 +315,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The offline scoring script reads the CSRF token from the cookie at send time.
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A log-in ends after this long without a request (barnehager.middleware saves a signed-in
+# session again once a minute while requests come, rather than on every request), on shared
+# tablets too; an observer's queued scores wait in the browser for the next log-in.
+SESSION_IDLE_MINUTES = int(os.environ.get("KVALITET_SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = 60 * SESSION_IDLE_MINUTES
+
+# Two factors (django-otp: an authenticator app, TOTP, with recovery codes) for consultants
+# and admins who log in with a password. On unless turned off; the embedded default of
+# `make run` leaves it off so a newcomer can try every demo role, and the log-in page says so.
+KVALITET_REQUIRE_2FA = env_bool("KVALITET_REQUIRE_2FA", ENVIRONMENT != "development")
+# Log-in backends whose users passed their own provider's checks (single sign-on): no
+# second factor asked of them here.
+KVALITET_2FA_EXEMPT_BACKENDS = env_list("KVALITET_2FA_EXEMPT_BACKENDS",
+                                        "barnehager.sso.backends.SingleSignOnBackend")
+OTP_TOTP_ISSUER = "Kvalitet"
+# Each wrong code doubles the wait before the next try (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# The audit log keeps entries this many days; a beat task removes older ones.
+KVALITET_AUDIT_RETENTION_DAYS = int(os.environ.get("KVALITET_AUDIT_RETENTION_DAYS", "730"))
 
 LOGGING = {
     "version": 1,

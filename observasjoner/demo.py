@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from barnehager.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_email
 from barnehager.models import Barnehage, Kommune, Membership, Role, Sertifisering, User
+from observasjoner import results
 from observasjoner.models import (
     Activity,
     Dimensjon,
@@ -253,7 +254,7 @@ def _seed_current_round(kommune: Kommune, today: date, weak: set[int]) -> None:
     done_ids = {obs.pk for obs in done}
     _record(runde, done, [obs for obs in seconds if obs.double_coding_of_id in done_ids], rng,
             trend=0.45, weak=weak, status=Observasjon.Status.SUBMITTED)
-    assignment.publish_round(runde)
+    assignment.publish_round(runde, notify=False)
 
 
 def _give_demo_observer_work(runde: Observasjonsrunde, today: date) -> None:
@@ -312,6 +313,7 @@ def _record(runde: Observasjonsrunde, primaries: list[Observasjon],
     Observasjon.objects.bulk_update(recorded, [
         "status", "observed_on", "submitted_at", "adults_present", "feedback_strengths",
         "feedback_development", "feedback_meeting_on"])
+    results.store_results([observasjon.pk for observasjon in recorded])
     through = Observasjon.feedback_dimensions.through
     through.objects.bulk_create([
         through(observasjon_id=obs.pk, dimensjon_id=dim.pk)

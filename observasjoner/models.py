@@ -136,6 +136,9 @@ class Observasjonsrunde(models.Model):
                                                          default=10)
     min_presence_share = models.DecimalField(
         _("share of enrolled children present"), max_digits=3, decimal_places=2, default=0.5)
+    planned_cycles = models.PositiveSmallIntegerField(
+        _("cycles planned per observation"), default=4,
+        help_text=_("Bærum plans 3; the Pre-K norm is 4."))
     min_valid_cycles = models.PositiveSmallIntegerField(_("valid cycles for an observation"),
                                                         default=2)
     double_coding_share = models.PositiveSmallIntegerField(
@@ -359,6 +362,99 @@ class Maanedsplan(models.Model):
         return f"{self.barnehage} {self.month:%m.%Y}: {self.dimensjon.code}"
 
 
+class Resultat(models.Model):
+    """An observation's result, stored so dashboards and reports aggregate it in SQL.
+
+    Written only by `observasjoner.results` (`store_results`), from the raw scores through
+    `observasjoner.scoring`, in the transaction that submits, locks, amends or imports the
+    observation. An observation has a result while it is submitted or locked.
+    `manage.py check_results` proves every stored result equals its recomputation.
+    The kommune, round, semester (`period`), kindergarten and department are copies kept
+    with it by the same writer, so the dashboards' filters use an index.
+    """
+
+    observasjon = models.OneToOneField(Observasjon, on_delete=models.CASCADE, primary_key=True,
+                                       related_name="resultat", verbose_name=_("observation"))
+    kommune = models.ForeignKey("barnehager.Kommune", on_delete=models.CASCADE,
+                                related_name="+", verbose_name=_("municipality"))
+    runde = models.ForeignKey(Observasjonsrunde, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("round"))
+    # year * 2, plus 1 for autumn: semesters sort and compare as numbers.
+    period = models.PositiveIntegerField(_("semester"))
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("instrument"))
+    barnehage = models.ForeignKey("barnehager.Barnehage", on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("kindergarten"))
+    avdeling = models.ForeignKey("barnehager.Avdeling", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("department"))
+    valid_cycles = models.PositiveSmallIntegerField(_("valid cycles"))
+    # Enters aggregates: not a second coding and enough valid cycles (docs/domain.md).
+    counts = models.BooleanField(_("counts"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kommune", "period"], condition=models.Q(counts=True),
+                         name="resultat_counting"),
+            models.Index(fields=["barnehage", "period"], name="resultat_barnehage"),
+            models.Index(fields=["avdeling", "instrument", "period"], name="resultat_avdeling"),
+        ]
+        verbose_name = _("observation result")
+        verbose_name_plural = _("observation results")
+
+    def __str__(self) -> str:
+        return f"{self.observasjon_id}: {self.valid_cycles}"
+
+
+class Resultatverdi(models.Model):
+    """One domain score or dimension mean of a stored result (`Resultat`).
+
+    A dimension row also holds the lowest and highest valid cycle score (the spread).
+    The filter columns of the result are repeated so a group's mean, n and standard
+    deviation come from one index without a join.
+    """
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("domain")
+        DIMENSION = "dimension", _("dimension")
+
+    resultat = models.ForeignKey(Resultat, on_delete=models.CASCADE, related_name="verdier",
+                                 verbose_name=_("observation result"))
+    kind = models.CharField(_("kind"), max_length=9, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=10)
+    value = models.FloatField(_("score"), null=True)
+    low = models.PositiveSmallIntegerField(_("lowest cycle"), null=True)
+    high = models.PositiveSmallIntegerField(_("highest cycle"), null=True)
+    kommune = models.ForeignKey("barnehager.Kommune", on_delete=models.CASCADE,
+                                related_name="+", verbose_name=_("municipality"))
+    period = models.PositiveIntegerField(_("semester"))
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("instrument"))
+    barnehage = models.ForeignKey("barnehager.Barnehage", on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("kindergarten"))
+    avdeling = models.ForeignKey("barnehager.Avdeling", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("department"))
+    counts = models.BooleanField(_("counts"))
+
+    class Meta:
+        ordering = ["resultat", "kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["resultat", "kind", "code"],
+                                               name="one_value_per_code")]
+        indexes = [
+            # Covers the per-semester figures: an index-only scan, no table read.
+            models.Index(fields=["kommune", "instrument", "kind", "period"],
+                         include=["code", "value"], condition=models.Q(counts=True),
+                         name="resultatverdi_counting"),
+            models.Index(fields=["barnehage", "period"], condition=models.Q(counts=True),
+                         name="resultatverdi_barnehage"),
+        ]
+        verbose_name = _("result value")
+        verbose_name_plural = _("result values")
+
+    def __str__(self) -> str:
+        return f"{self.resultat_id} {self.code}={self.value}"
+
+
 # Supervision's models live in their feature package; importing them here registers them
 # with the app when Django loads observasjoner.models.
 from observasjoner.tilsyn.models import (  # noqa: E402
@@ -384,6 +480,8 @@ __all__ = [
     "Observasjon",
     "Observasjonsrunde",
     "Praksisfortelling",
+    "Resultat",
+    "Resultatverdi",
     "Semester",
     "Skaar",
     "Skala",

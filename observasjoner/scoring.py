@@ -12,10 +12,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import fmean, pstdev
+from statistics import fmean, stdev
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from observasjoner.models import Instrument, Observasjon, Observasjonsrunde
@@ -71,6 +72,8 @@ class CycleData:
     interrupted: bool = False
     children_present: int | None = None
     children_enrolled: int | None = None
+    # Started and not yet stopped: it has no length yet, so it cannot count.
+    running: bool = False
 
 
 @dataclass
@@ -111,8 +114,12 @@ def cycle_problems(cycle: CycleData, spec: InstrumentSpec, rules: ValidityRules)
         problems.append(_("scores off the scale: %(codes)s") % {"codes": ", ".join(off_scale)})
     if cycle.interrupted:
         problems.append(_("interrupted"))
+    elif cycle.running:
+        problems.append(_("still running (its timer has not been stopped)"))
     elif cycle.minutes is not None and cycle.minutes < rules.min_cycle_minutes:
-        problems.append(_("shorter than %(minutes)s minutes")
+        problems.append(ngettext("shorter than %(minutes)s minute",
+                                 "shorter than %(minutes)s minutes",
+                                 math.ceil(rules.min_cycle_minutes))
                         % {"minutes": f"{rules.min_cycle_minutes:g}"})
     if (cycle.children_enrolled and cycle.children_present is not None
             and cycle.children_present < rules.min_presence_share * cycle.children_enrolled):
@@ -164,7 +171,9 @@ def observation_result(cycles: Sequence[CycleData], spec: InstrumentSpec,
 
 @dataclass(frozen=True)
 class Aggregate:
-    """A group's mean with its n: never one without the other."""
+    """A group's mean with its n: never one without the other. `sd` is the sample
+    standard deviation between the observations (divides by n - 1; None under two), as
+    the database's `STDDEV_SAMP` gives it for the stored results."""
 
     mean: float | None
     n: int
@@ -179,7 +188,7 @@ def aggregate(values: Iterable[float | None]) -> Aggregate:
     present = [value for value in values if value is not None]
     if not present:
         return Aggregate(None, 0)
-    return Aggregate(fmean(present), len(present), pstdev(present) if len(present) > 1 else 0.0)
+    return Aggregate(fmean(present), len(present), stdev(present) if len(present) > 1 else None)
 
 
 # Inter-rater agreement -------------------------------------------------------------------
@@ -296,6 +305,7 @@ def cycles_of(observasjon: Observasjon) -> list[CycleData]:
             interrupted=syklus.interrupted,
             children_present=syklus.children_present,
             children_enrolled=enrolled,
+            running=syklus.started_at is not None and syklus.ended_at is None,
         )
         for syklus in observasjon.sykluser.all()
     ]

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from observasjoner.feedback import views as feedback_views
 from observasjoner.recording import api
@@ -6,7 +6,7 @@ from observasjoner.recording import views as recording_views
 
 app_name = "observasjoner"
 
-urlpatterns = []
+urlpatterns: list[URLPattern | URLResolver] = []
 
 urlpatterns += [path("tilsyn/", include("observasjoner.tilsyn.urls"))]
 
@@ -17,6 +17,7 @@ urlpatterns += [
     path("<int:pk>/registrering/", recording_views.record, name="record"),
     path("<int:pk>/tilbakemelding/", feedback_views.feedback, name="feedback"),
     path("resultater/", feedback_views.result_list, name="result-list"),
+    path("api/frakoblet/", api.offline_pages, name="api-offline-pages"),
     path("api/<int:pk>/", api.observation_state, name="api-state"),
     path("api/<int:pk>/sykluser/", api.save_cycle, name="api-cycle"),
     path("api/<int:pk>/skaar/", api.save_score, name="api-score"),

@@ -6,10 +6,12 @@ import os
 import uuid
 
 import pytest
+from django.test import Client
 from django.utils import translation
 from playwright.sync_api import expect
 from pytest_django.plugin import blocking_manager_key
 
+from tests import second_factor
 from tests.reference_data import load_reference_data
 from tests.world import World, build_world
 
@@ -68,6 +70,24 @@ def _english_unless_asked(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _test_logins_pass_the_second_factor(request, monkeypatch):
+    """Consultants and admins must pass a second factor (KVALITET_REQUIRE_2FA is on in the
+    test suite): a test's `force_login` gives them a confirmed device and a verified session,
+    as a log-in with the app's code would (tests.second_factor). A test of the requirement
+    itself is marked `second_factor_unverified`."""
+    if request.node.get_closest_marker("second_factor_unverified"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_factor.needs_one(user):
+            second_factor.verify_client(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -16,9 +16,14 @@ MATRIX_MODULES = sorted(
 # switch and the account pages every visitor may open.
 UNCOVERED_NAMESPACES = {"admin"}
 UNCOVERED_NAMES = {
-    "set_language", "login", "logout", "password_change", "password_change_done",
+    "set_language", "choose-language", "login", "logout", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    # The second factor's own pages (tests/barnehager/test_second_factor.py).
+    "second-factor", "second-factor-setup", "second-factor-recovery-codes",
+    "second-factor-remove",
+    # Single sign-on's two steps: part of logging in (tests/barnehager/test_single_sign_on.py).
+    "sso-start", "sso-callback",
 }
 
 CASES = [case for module in MATRIX_MODULES for case in import_module(module).CASES]

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from barnehager.access import ROLE_OBSERVER, scope_of
 from barnehager.decorators import AuthenticatedHttpRequest
 from observasjoner.models import Observasjon
-from observasjoner.recording import services
+from observasjoner.recording import selectors, services
 
 
 def error(status: int, code: str, reason: str, **extra: Any) -> JsonResponse:
@@ -145,3 +146,22 @@ def submit(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
         "status": "already_submitted" if submitted.already else "submitted",
         "observation": observation_json(submitted.observasjon),
     })
+
+
+@require_GET
+@never_cache
+def offline_pages(request: HttpRequest) -> HttpResponse:
+    """The pages the observer's tablet keeps for use without a connection: her list and the
+    cycle screen of every observation she has to record in the coming weeks. Every page she
+    opens after logging in asks for it (`static/js/offline.js`, registered for observers in
+    observasjoner/apps.py), so the tablet is ready whichever page she used."""
+    user = request.user
+    if not user.is_authenticated:
+        return error(401, "login_required", _("Your session has ended: log in again. "
+                                              "Nothing you recorded is lost."))
+    if not scope_of(user).has_role(ROLE_OBSERVER):
+        return error(403, "forbidden", _("Only observers record observations."))
+    pages = [reverse("observasjoner:my-observations")]
+    pages += [reverse("observasjoner:record", args=[pk])
+              for pk in selectors.offline_observations(user).values_list("pk", flat=True)]
+    return JsonResponse({"pages": pages})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from barnehager.access import AnyUser
-from observasjoner import scoring
+from observasjoner import results, scoring
 from observasjoner.models import (
     Activity,
     Dimensjon,
@@ -156,6 +156,9 @@ def _moment(value: object, name: str) -> datetime | None:
     return moment
 
 
+CLOCK_MARGIN = timedelta(hours=12)
+
+
 @dataclass(frozen=True)
 class CycleInput:
     client_id: uuid.UUID
@@ -176,6 +179,14 @@ class CycleInput:
         ended_at = _moment(data.get("ended_at"), "ended_at")
         if started_at and ended_at and ended_at < started_at:
             raise Invalid("invalid", _("A cycle cannot end before it starts."))
+        if ended_at and not started_at:
+            raise Invalid("invalid", _("A cycle cannot end without a start."))
+        # A corrected time may not lie ahead. The margin is wide: it catches a wrong day,
+        # not minutes, so a tablet whose clock runs fast never has its cycles set aside
+        # (the tablet checks the minutes against its own clock).
+        latest = timezone.now() + CLOCK_MARGIN
+        if (started_at and started_at > latest) or (ended_at and ended_at > latest):
+            raise Invalid("invalid", _("A cycle cannot start or end in the future."))
         return cls(
             client_id=_uuid(data.get("client_id"), "client_id"),
             number=parse_count(data.get("number"), _("Cycle number"), low=1, high=99) or 0,
@@ -359,11 +370,16 @@ def submission_problems(observasjon: Observasjon) -> list[str]:
         if syklus.started_at is None or syklus.ended_at is None:
             problems.append(_("Cycle %(number)s has not been started and stopped with the "
                               "timer.") % {"number": number})
-        elif syklus.minutes < rules.min_cycle_minutes:
-            problems.append(_("Cycle %(number)s lasted %(minutes)s minutes, under the "
-                              "%(min)s minutes a cycle needs: mark it interrupted.")
-                            % {"number": number, "minutes": f"{syklus.minutes:.0f}",
-                               "min": rules.min_cycle_minutes})
+        elif (minutes := syklus.minutes) is not None and minutes < rules.min_cycle_minutes:
+            lasted = round(minutes)
+            problems.append(_("Cycle %(number)s lasted %(minutes)s, under the %(min)s a cycle "
+                              "needs: mark it interrupted.") % {
+                "number": number,
+                "minutes": ngettext("%(count)s minute", "%(count)s minutes", lasted)
+                % {"count": lasted},
+                "min": ngettext("%(count)s minute", "%(count)s minutes",
+                                int(rules.min_cycle_minutes))
+                % {"count": rules.min_cycle_minutes}})
         if syklus.children_present is None:
             problems.append(_("Cycle %(number)s: count the children present.")
                             % {"number": number})
@@ -403,6 +419,7 @@ def submit(observasjon: Observasjon) -> Submitted:
         row.status = Observasjon.Status.SUBMITTED
         row.submitted_at = timezone.now()
         row.save(update_fields=["status", "submitted_at", "updated_at"])
+        results.store_results([row.pk])
         return Submitted(row, already=False)
 
 
@@ -440,6 +457,8 @@ def explain_problem(problem: str) -> str:
             "detail": problem[len("shorter than "):].replace("minutes", str(_("minutes")))}
     known = {
         "interrupted": gettext_lazy("interrupted"),
+        "still running (its timer has not been stopped)":
+            gettext_lazy("still running (its timer has not been stopped)"),
         "fewer than half the enrolled children present":
             gettext_lazy("fewer than half the enrolled children present"),
     }

@@ -106,8 +106,13 @@ def _strings(runde) -> dict:
         "renumbered": _("Another device had already recorded cycle {old}; this tablet's "
                         "cycle is now cycle {new}."),
         "cycle": _("Cycle {n}"),
-        "new_cycle": _("Next cycle"),
-        "first_cycle": _("Start cycle 1"),
+        "start_cycle": _("Start cycle {n}"),
+        "times_invalid": _("Enter the times as hours and minutes."),
+        "times_order": _("A cycle cannot end before it starts."),
+        "times_future": _("A cycle cannot start or end in the future."),
+        "times_end_needed": _("A stopped cycle needs its end time."),
+        "times_not_started": _("This cycle has not started yet."),
+        "times_saved": _("Times corrected: the cycle lasted {minutes} min."),
         "stop_first": _("Stop the timer of this cycle before starting the next."),
         "timer_warn": _("{minutes} min planned: reached"),
         "progress": _("{scored} of {total} dimensions scored"),
@@ -244,14 +249,19 @@ def service_worker(request: AuthenticatedHttpRequest) -> HttpResponse:
 HOME_ROWS = 5
 
 
-def home_section(user: User) -> dict[str, object] | None:
-    """An observer's next observations and a leader's latest results; None for others."""
-    scope = scope_of(user)
-    upcoming = _upcoming_observations(user) if scope.has_role(ROLE_OBSERVER) else None
-    led = _led_kindergartens_results(user, scope) if scope.has_role(ROLE_LEADER) else None
-    if upcoming is None and led is None:
+def upcoming_section(user: User) -> dict[str, object] | None:
+    """An observer's next observations: the first thing her home page shows."""
+    if not scope_of(user).has_role(ROLE_OBSERVER):
         return None
-    return {"upcoming": upcoming, "led": led}
+    return {"upcoming": _upcoming_observations(user)}
+
+
+def home_section(user: User) -> dict[str, object] | None:
+    """A leader's latest results; None for others."""
+    scope = scope_of(user)
+    if not scope.has_role(ROLE_LEADER):
+        return None
+    return {"led": _led_kindergartens_results(user, scope)}
 
 
 def _upcoming_observations(user: User) -> list[Observasjon]:

@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from barnehager import outbox
 from barnehager.access import ROLE_OBSERVER
 from barnehager.models import Avdeling, Membership, Sertifisering, User
+from observasjoner import results
 from observasjoner.models import Instrument, Observasjon, Observasjonsrunde
 
 # Sent (on commit) when a round closes: receivers get `runde` and `by`. The reports app
@@ -406,12 +408,44 @@ def remove_observation(observasjon: Observasjon) -> None:
     observasjon.delete()
 
 
-def publish_round(runde: Observasjonsrunde) -> None:
-    """Ends planning: observers see their observations, leaders the dates."""
+# Queued through the outbox by name (barnehager/outbox.py): this module never imports tasks.
+SEND_ASSIGNMENTS = "observasjoner.rounds.tasks.send_assignments"
+
+
+@transaction.atomic
+def publish_round(runde: Observasjonsrunde, *, notify: bool = True) -> int:
+    """Ends planning: observers see their observations, leaders the dates. Each observer
+    is mailed her observations with a calendar file, after the commit (unless not
+    `notify`, as for the demo's past rounds); returns how many observers are told."""
+    runde = Observasjonsrunde.objects.select_for_update().get(pk=runde.pk)
     if runde.status != Observasjonsrunde.Status.PLANNING:
         raise AssignmentRefused([_("Only a round in planning can be published.")])
     runde.status = Observasjonsrunde.Status.ACTIVE
     runde.save(update_fields=["status"])
+    observer_ids = sorted(set(runde.observasjoner.values_list("observer_id", flat=True)))
+    if not notify:
+        return 0
+    for observer_id in observer_ids:
+        outbox.enqueue(SEND_ASSIGNMENTS, runde.pk, observer_id)
+    return len(observer_ids)
+
+
+@dataclass
+class PublicationSummary:
+    """What publishing would do, for the confirmation page."""
+
+    departments: int
+    second_codings: int
+    observers: list[tuple[User, int]]
+
+
+def publication_summary(runde: Observasjonsrunde) -> PublicationSummary:
+    observasjoner = list(runde.observasjoner.select_related("observer"))
+    load = Counter(observasjon.observer for observasjon in observasjoner)
+    return PublicationSummary(
+        departments=sum(1 for o in observasjoner if o.double_coding_of_id is None),
+        second_codings=sum(1 for o in observasjoner if o.double_coding_of_id is not None),
+        observers=sorted(load.items(), key=lambda item: str(item[0])))
 
 
 @transaction.atomic
@@ -427,8 +461,11 @@ def close_round(runde: Observasjonsrunde, by: User) -> int:
     runde.status = Observasjonsrunde.Status.CLOSED
     runde.closed_at = timezone.now()
     runde.save(update_fields=["status", "closed_at"])
-    locked = runde.observasjoner.filter(status=Observasjon.Status.SUBMITTED).update(
+    ids = list(runde.observasjoner.filter(status=Observasjon.Status.SUBMITTED).values_list(
+        "pk", flat=True))
+    locked = Observasjon.objects.filter(pk__in=ids).update(
         status=Observasjon.Status.LOCKED, updated_at=timezone.now())
+    results.store_results(ids)
     transaction.on_commit(
         lambda: round_closed.send(sender=Observasjonsrunde, runde=runde, by=by))
     return locked

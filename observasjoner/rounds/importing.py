@@ -27,9 +27,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from barnehager import audit
 from barnehager.access import ROLE_OBSERVER
-from barnehager.models import Avdeling, Barnehage, Kommune, Membership, User
+from barnehager.models import AuditAction, Avdeling, Barnehage, Kommune, Membership, User
 from barnehager.problems import ProblemList
+from observasjoner import results
 from observasjoner.models import (
     Dimensjon,
     Instrument,
@@ -92,7 +94,11 @@ def import_observations(data: bytes | str, *, kommuner=None,
     """Imports `data` (the CSV file's content) into `kommuner` (every municipality when
     None: the management command). Raises ImportFailed and writes nothing on any error."""
     observations = _Parser(kommuner, today or timezone.localdate()).parse(data)
-    return _write(observations)
+    result = _write(observations)
+    audit.record(AuditAction.IMPORT, label="observations",
+                 kommune={observation.kommune.pk for observation in observations},
+                 details={"observations": result.observations, "cycles": result.cycles})
+    return result
 
 
 def _line(number: int, message: str) -> str:
@@ -428,6 +434,7 @@ def _write(observations: list[_Observation]) -> ImportResult:
                 for code, value in cycle.scores.items())
     Syklus.objects.bulk_create(sykluser)
     Skaar.objects.bulk_create(skaar_rows)
+    results.store_results([observasjon.pk for observasjon in created])
     return ImportResult(observations=len(rows), cycles=len(sykluser),
                         rounds=sorted(rounds.values(), key=lambda runde: (runde.year,
                                                                           runde.semester)))

@@ -4,7 +4,9 @@ and amendments)."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from barnehager.models import User
+from barnehager import audit
+from barnehager.models import AuditAction, User
+from observasjoner import results
 from observasjoner.access import DONE_STATUSES
 from observasjoner.models import Endring, Skaar
 
@@ -37,4 +39,8 @@ def amend_score(skaar: Skaar, new_value: int, reason: str, by: User) -> Endring:
     skaar.value = new_value
     skaar.version += 1
     skaar.save(update_fields=["value", "version", "updated_at"])
+    results.store_results([observasjon.pk])
+    audit.record(AuditAction.OBSERVATION_AMENDED, actor=by, target=observasjon,
+                 kommune=observasjon.runde.kommune_id,
+                 details={"score_id": skaar.pk, "from": endring.old_value, "to": new_value})
     return endring

@@ -16,13 +16,14 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from barnehager import downloads
+from barnehager import confirmation, downloads
 from barnehager.access import MUNICIPAL_ROLES
 from barnehager.decorators import AuthenticatedHttpRequest, role_required
 from barnehager.models import Kommune, Nettverk
@@ -78,11 +79,13 @@ def _plannable_observation(request: AuthenticatedHttpRequest, pk: int) -> Observ
 @role_required(*MUNICIPAL_ROLES)
 def runde_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # Departments, as on the round's page: a second coding is not a department of its own.
+    primary = Q(observasjoner__double_coding_of__isnull=True)
     runder = (Observasjonsrunde.objects.plannable_by(request.user).select_related("kommune")
-              .annotate(total=Count("observasjoner"),
-                        done=Count("observasjoner",
-                                   filter=Q(observasjoner__status__in=DONE_STATUSES)),
-                        overdue=Count("observasjoner", filter=Q(
+              .annotate(total=Count("observasjoner", filter=primary),
+                        done=Count("observasjoner", filter=primary
+                                   & Q(observasjoner__status__in=DONE_STATUSES)),
+                        overdue=Count("observasjoner", filter=primary & Q(
                             observasjoner__planned_date__lt=today)
                             & ~Q(observasjoner__status__in=DONE_STATUSES))))
     return render(request, "observasjoner/rounds/runde_list.html", {
@@ -107,10 +110,13 @@ def runde_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _report_proposal(request: AuthenticatedHttpRequest, proposal: assignment.Proposal) -> None:
-    messages.success(request, _(
-        "Proposed: %(planned)s observations and %(second)s second codings. Adjust the plan "
-        "and publish it when it is ready.") % {"planned": len(proposal.planned),
-                                               "second": len(proposal.second_codings)})
+    planned, second = len(proposal.planned), len(proposal.second_codings)
+    messages.success(request, _("Proposed: %(observations)s and %(second_codings)s. Adjust the "
+                                "plan and publish it when it is ready.") % {
+        "observations": ngettext("%(count)s observation", "%(count)s observations",
+                                 planned) % {"count": planned},
+        "second_codings": ngettext("%(count)s second coding", "%(count)s second codings",
+                                   second) % {"count": second}})
     missing = proposal.wanted_second_codings - len(proposal.second_codings)
     if missing > 0:
         messages.warning(request, ngettext(
@@ -168,8 +174,13 @@ def _render_round(request: AuthenticatedHttpRequest, runde: Observasjonsrunde,
         "runde": runde,
         "puljer": list(runde.puljer.all()),
         "rows": rows,
-        "progress": assignment.progress_of(observasjoner, today),
+        # One count throughout the page: departments planned (each once, its first coding);
+        # second codings are counted apart.
+        "progress": assignment.progress_of(
+            [row["observasjon"] for row in rows], today),
         "second_codings": sum(len(items) for items in codings.values()),
+        "second_codings_done": sum(coding.is_locked for items in codings.values()
+                                   for coding in items),
         "observers": observers,
         "expiring": [{"user": row["user"], **item} for row in observers
                      for item in row["certifications"] if item["state"] != "valid"],
@@ -230,14 +241,46 @@ def runde_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def runde_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runde = _plannable_round(request, pk)
+    if runde.status == Observasjonsrunde.Status.PLANNING and not confirmation.confirmed(request):
+        return confirmation.page(request, _publication_confirmation(runde))
     try:
-        assignment.publish_round(runde)
+        told = assignment.publish_round(runde)
     except AssignmentRefused as refused:
         messages.error(request, " ".join(refused.reasons))
     else:
-        messages.success(request, _("The round is published: observers see their "
-                                    "observations, leaders the dates."))
+        messages.success(request, ngettext(
+            "The round is published: %(count)s observer has been sent her observations by "
+            "e-mail; leaders see the dates.",
+            "The round is published: %(count)s observers have been sent their observations "
+            "by e-mail; leaders see the dates.", told) % {"count": told})
     return redirect("observasjoner:runde-detail", runde.pk)
+
+
+def _publication_confirmation(runde: Observasjonsrunde) -> confirmation.Confirmation:
+    summary = assignment.publication_summary(runde)
+    told = [ngettext("%(name)s: %(count)s observation", "%(name)s: %(count)s observations",
+                     count) % {"name": user, "count": count}
+            for user, count in summary.observers]
+    return confirmation.Confirmation(
+        title=_("Publish “%(round)s”?") % {"round": runde.name},
+        what=[
+            ngettext("The plan goes live: %(count)s department is to be observed.",
+                     "The plan goes live: %(count)s departments are to be observed.",
+                     summary.departments) % {"count": summary.departments},
+            ngettext("%(count)s second coding is planned beside them.",
+                     "%(count)s second codings are planned beside them.",
+                     summary.second_codings) % {"count": summary.second_codings},
+            _("Observers see their observations at once on their home page and their tablet; "
+              "the kindergartens' leaders see the dates of their departments."),
+            _("The round cannot go back to planning; observations can still be moved one by "
+              "one."),
+        ],
+        told=[ngettext(
+            "%(count)s observer, by e-mail with her dates and a calendar file (.ics):",
+            "%(count)s observers, each by e-mail with her dates and a calendar file (.ics):",
+            len(told)) % {"count": len(told)}, *told],
+        confirm_label=_("Yes, publish the plan"),
+        cancel_url=reverse("observasjoner:runde-detail", args=[runde.pk]))
 
 
 @role_required(*MUNICIPAL_ROLES)
@@ -472,10 +515,13 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 errors = failed.errors
             else:
                 messages.success(request, _(
-                    "Imported %(observations)s observations with %(cycles)s cycles into "
-                    "%(rounds)s.") % {"observations": result.observations,
-                                      "cycles": result.cycles,
-                                      "rounds": ", ".join(r.name for r in result.rounds)})
+                    "Imported %(observations)s with %(cycles)s into %(rounds)s.") % {
+                    "observations": ngettext(
+                        "%(count)s observation", "%(count)s observations",
+                        result.observations) % {"count": result.observations},
+                    "cycles": ngettext("%(count)s cycle", "%(count)s cycles",
+                                       result.cycles) % {"count": result.cycles},
+                    "rounds": ", ".join(r.name for r in result.rounds)})
                 return redirect("observasjoner:runde-list")
     return render(request, "observasjoner/rounds/import.html", {
         "form": form, "errors": errors}, status=400 if errors else 200)

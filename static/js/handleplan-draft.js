@@ -117,6 +117,18 @@
       localStorage.removeItem(key);
     }
   });
+  // WCAG 2.2 focus not obscured. The CSS gives every field a scroll margin clear of the
+  // sticky status and action bars, but Chromium does not scroll a field that is already
+  // inside the window when it takes the focus, even with its lower edge under the action
+  // bar. Scrolling it to the nearest place that honours the margins fixes that case and
+  // does nothing when the field is clear.
+  form.addEventListener("focusin", function (event) {
+    const target = event.target;
+    if (target.closest(".plan-actions, .plan-status-bar")) {
+      return;
+    }
+    target.scrollIntoView({block: "nearest", inline: "nearest"});
+  });
   // A new phase row: put the keyboard in its first field.
   document.body.addEventListener("htmx:afterSettle", function (event) {
     const detail = event.detail;

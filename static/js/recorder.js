@@ -272,10 +272,11 @@
     const number = mergedCycles().reduce(function (high, c) {
       return Math.max(high, c.number);
     }, 0) + 1;
+    // One control starts a cycle: the new cycle's timer runs from this tap.
     const id = uuid();
     enqueue("cycle", "c|" + id, {
-      client_id: id, number: number, started_at: null, ended_at: null, interrupted: false,
-      activity: "", children_present: null, adults_present: null,
+      client_id: id, number: number, started_at: new Date().toISOString(), ended_at: null,
+      interrupted: false, activity: "", children_present: null, adults_present: null,
     }, 0);
     setCurrent(id);
     showTimerMessage("", "");
@@ -311,6 +312,67 @@
     }
     showTimerMessage("", "");
     updateCycle({ ended_at: new Date().toISOString() });
+  }
+
+  // A forgotten timer: the observer corrects the cycle's start and end (the tablet's clock,
+  // on the day the cycle started). The server checks the same rules.
+  function clockOf(iso) {
+    if (!iso) {
+      return "";
+    }
+    const moment = new Date(iso);
+    return String(moment.getHours()).padStart(2, "0") + ":"
+      + String(moment.getMinutes()).padStart(2, "0");
+  }
+
+  function onDayOf(iso, clock) {
+    const match = /^(\d{1,2}):(\d{2})/.exec(clock || "");
+    if (!match) {
+      return null;
+    }
+    const moment = new Date(iso);
+    moment.setHours(Number(match[1]), Number(match[2]), 0, 0);
+    return moment;
+  }
+
+  function showTimesMessage(text, tone) {
+    const box = root.querySelector("#cycle-times-message");
+    box.textContent = text;
+    box.className = text ? "mt-2 alert alert-" + tone + " py-2 mb-0" : "mt-2";
+  }
+
+  function correctTimes() {
+    const cycle = currentCycle();
+    if (!cycle || !cycle.started_at) {
+      showTimesMessage(T.times_not_started, "danger");
+      return;
+    }
+    const startText = root.querySelector("#cycle-start-time").value;
+    const endText = root.querySelector("#cycle-end-time").value;
+    const start = onDayOf(cycle.started_at, startText);
+    const end = endText ? onDayOf(cycle.started_at, endText) : null;
+    if (!start || (endText && !end)) {
+      showTimesMessage(T.times_invalid, "danger");
+      return;
+    }
+    if (!end && cycle.ended_at) {
+      showTimesMessage(T.times_end_needed, "danger");
+      return;
+    }
+    if (end && end <= start) {
+      showTimesMessage(T.times_order, "danger");
+      return;
+    }
+    const now = Date.now() + 60000;
+    if (start.getTime() > now || (end && end.getTime() > now)) {
+      showTimesMessage(T.times_future, "danger");
+      return;
+    }
+    refusedShort = false;
+    showTimerMessage("", "");
+    updateCycle({ started_at: start.toISOString(), ended_at: end ? end.toISOString() : null });
+    showTimesMessage(fill(T.times_saved, { minutes: Math.round(elapsedMinutes(currentCycle())) }),
+      "success");
   }
 
   // Sending ---------------------------------------------------------------------------
@@ -683,7 +745,8 @@
       item.appendChild(button);
       tabs.appendChild(item);
     });
-    setText(root.querySelector("#new-cycle"), cycles.length ? T.new_cycle : T.first_cycle);
+    const next = cycles.reduce(function (high, c) { return Math.max(high, c.number); }, 0) + 1;
+    setText(root.querySelector("#new-cycle-label"), fill(T.start_cycle, { n: next }));
   }
 
   function setField(selector, value) {
@@ -703,7 +766,10 @@
     display.classList.toggle("is-over", over);
     setText(root.querySelector("#timer-state"), !cycle || !cycle.started_at ? T.not_started
       : running ? T.running : T.stopped);
-    root.querySelector("#timer-start").disabled = !cycle || Boolean(cycle.started_at);
+    // "Start" shows only for a cycle whose timer never ran (one made on another device);
+    // a new cycle starts with its own button.
+    root.querySelector("#timer-start").classList.toggle("d-none",
+      !cycle || Boolean(cycle.started_at));
     root.querySelector("#timer-stop").disabled = !running;
     const warning = root.querySelector("#timer-warning");
     setText(warning, over ? fill(T.timer_warn, { minutes: PLANNED_MINUTES }) : "");
@@ -888,6 +954,9 @@
       setField("#cycle-activity", current.activity || "");
       setField("#cycle-children", current.children_present);
       setField("#cycle-adults", current.adults_present);
+      setField("#cycle-start-time", clockOf(current.started_at));
+      setField("#cycle-end-time", clockOf(current.ended_at));
+      root.querySelector("#cycle-times").classList.toggle("d-none", !current.started_at);
     }
     setField("#children-enrolled", mergedObservation().children_enrolled);
     renderTimer(current);
@@ -947,6 +1016,7 @@
     if (button.dataset.cycle) {
       setCurrent(button.dataset.cycle);
       showTimerMessage("", "");
+      showTimesMessage("", "");
       render();
     } else if (button.dataset.resolve) {
       resolve(button.dataset.resolve, button.dataset.keep === "mine");
@@ -956,6 +1026,8 @@
       startTimer();
     } else if (button.id === "timer-stop") {
       stopTimer();
+    } else if (button.id === "cycle-times-save") {
+      correctTimes();
     } else if (button.id === "submit-start") {
       root.querySelector("#submit-confirm-area").classList.remove("d-none");
       root.querySelector("#submit-confirm").focus();

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from handleplaner.models import Handleplan, Status
+from tests import second_factor
 from tests.browser_helpers import open_menu, snapshot
 from tests.world import PASSWORD
 
@@ -24,6 +25,7 @@ def log_in(page, live_server, user):
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    second_factor.pass_in_browser(page, user)
     expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
 
 
@@ -147,6 +149,10 @@ def test_a_plan_from_draft_to_approval(live_server, page, world):
     plan = Handleplan.objects.get(title="Small groups for every child")
     page.goto(f"{live_server.url}/handleplaner/{plan.pk}/")
     page.get_by_role("button", name="Approve").click()
+    # One click does not approve: the page says what happens and who is told.
+    expect(page.get_by_role("heading", name="Who is told")).to_be_visible()
+    expect(page.locator(".confirm-page")).to_contain_text("The kindergarten's leaders")
+    page.get_by_role("button", name="Yes, approve the plan").click()
     expect(page.locator(".badge", has_text="Approved")).to_be_visible()
     snapshot(page, "/tmp/hp-plan.png", full_page=True)
 

@@ -95,8 +95,9 @@ def test_every_required_question_is_answered_before_submission(world, leader_cli
     response = _post(leader_client, plan, action="submit",
                      **{f"q{required.pk}": "   ", f"q{optional.pk}": ""})
     errors = _errors(response)
-    assert (f"{required.text}: Answer this question before you submit: "
-            f"\u201c{required.text}\u201d") in errors
+    line = f"{required.text}: Answer this question before you submit."
+    assert line in errors
+    assert sum(line.count(required.text) for line in errors) == 1  # named once, not twice
     assert not any(optional.text in line for line in errors)
     plan.refresh_from_db()
     assert plan.status == Status.DRAFT

@@ -145,7 +145,8 @@ def test_returning_without_a_comment_in_the_page_says_what_to_do(world, client):
 def test_approval_records_who_and_when(world, client):
     plan = make_plan(world.barnehage["own"], status=Status.SUBMITTED)
     client.force_login(world.users["consultant"])
-    client.post(reverse("handleplaner:transition", args=[plan.pk, "approve"]))
+    client.post(reverse("handleplaner:transition", args=[plan.pk, "approve"]),
+                {"confirmed": "1"})
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED
     assert plan.approved_by == world.users["consultant"]
@@ -181,6 +182,8 @@ def test_progress_is_recorded_per_phase_only_once_the_work_is_under_way(world, c
                               completed=False)
     plan = make_plan(world.barnehage["own"], status=Status.IN_PROGRESS)
     fase = plan.faser.first()
+    fase.start = plan.period_start  # it has started
+    fase.save()
     client.force_login(world.users["leader"])
     response = client.post(reverse("handleplaner:progress-add", args=[plan.pk, fase.pk]),
                            {"text": "All groups are formed.", "completed": "on"})
@@ -197,7 +200,7 @@ def test_a_final_evaluation_moves_the_plan_to_evaluated(world, client):
     client.force_login(world.users["leader"])
     response = client.post(reverse("handleplaner:evaluation-add", args=[plan.pk]), {
         "held_on": plan.period_start.isoformat(), "observed": "Every child was in a group.",
-        "goal_reached": "partly", "final": "on"})
+        "goal_reached": "partly", "final": "on", "confirmed": "1"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.EVALUATED

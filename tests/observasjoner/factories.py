@@ -15,6 +15,7 @@ from barnehager.models import (
     Role,
     Sertifisering,
 )
+from observasjoner import results
 from observasjoner.models import (
     Dimensjon,
     Instrument,
@@ -94,6 +95,8 @@ def observation(runde_, avdeling_, observer_, *, day=None, status=Observasjon.St
             Skaar(syklus=syklus, dimensjon=dimensjoner[code], client_id=uuid.uuid4(),
                   value=value)
             for code, value in cycle.items())
+    # As the services do when an observation is submitted or locked.
+    results.store_results([observasjon.pk])
     return observasjon
 
 

@@ -1,9 +1,13 @@
 """The scoring module on hand-worked examples (docs/domain.md, CLASS scoring)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from observasjoner import scoring
 from observasjoner.scoring import CycleData, DimensionSpec, DomainSpec, InstrumentSpec
+from tests.observasjoner.recording.matrix import observation_for, record_cycle
 
 PREK = InstrumentSpec("prek", (
     DomainSpec("ES", (DimensionSpec("PC"), DimensionSpec("NC", reversed=True),
@@ -81,3 +85,19 @@ def test_agreement_exact_within_one_and_icc():
 def test_icc_undefined_without_variance():
     assert scoring.icc_absolute([(4, 4), (4, 4)]) is None
     assert scoring.agreement([]).within_one is None
+
+
+def test_a_cycle_whose_timer_still_runs_does_not_count(world):
+    """Issue 11, item 5: the tablet's running summary counted a cycle as valid while its
+    timer was still running (it has no length yet)."""
+    full = dict.fromkeys(PREK.dimension_codes, 4)
+    assert "still running" in " ".join(scoring.cycle_problems(
+        CycleData(1, full, running=True), PREK, scoring.ValidityRules()))
+    observasjon = observation_for(world, "own")
+    done = record_cycle(observasjon, 1, full)
+    running = record_cycle(observasjon, 2, full)
+    running.started_at, running.ended_at = timezone.now() - timedelta(minutes=25), None
+    running.save()
+    result = scoring.result_of(observasjon)
+    assert result.valid_cycles == 1
+    assert set(result.problems) == {running.number} and done.number not in result.problems

@@ -2,7 +2,9 @@
 
    - Static files: from the cache first (refreshed when their version changes).
    - The observer's own pages (her list, the cycle screen): from the network first, the kept
-     copy when there is no connection. A page is kept only when the page asks for it.
+     copy when there is no connection. A page is kept when a page asks for it: every page an
+     observer opens asks for her list and the observations of the coming weeks
+     (static/js/offline.js).
    - The API: always the network, never a cached answer; the page's outbox keeps every
      change until the server has answered. */
 const CONFIG = {{ config }};
@@ -32,7 +34,7 @@ self.addEventListener("activate", function (event) {
 
 async function keepPages(urls) {
   const cache = await caches.open(PAGE_CACHE);
-  let kept = 0;
+  const kept = [];
   for (const url of urls) {
     const path = new URL(url, self.location.origin).pathname;
     if (!PAGE_PATTERN.test(path)) {
@@ -49,7 +51,7 @@ async function keepPages(urls) {
       // No connection: the copy already kept (if any) stays.
     }
     if (await cache.match(path)) {
-      kept += 1;
+      kept.push(path);
     }
   }
   return kept;
@@ -63,7 +65,7 @@ self.addEventListener("message", function (event) {
   }
   event.waitUntil(keepPages(data.urls || []).then(function (kept) {
     if (port) {
-      port.postMessage({ kept: kept });
+      port.postMessage({ kept: kept.length, pages: kept });
     }
   }));
 });

@@ -126,6 +126,8 @@ def _plan_data(world, target):
 
 OBSERVER_ONLY = {"leader": DENIED, "consultant": DENIED, "admin": DENIED, "politician": DENIED}
 API_OBSERVER_ONLY = {role: dict.fromkeys(ASSIGNED, FORBIDDEN) for role in OBSERVER_ONLY}
+API_OBSERVER_ONLY_ALL = dict.fromkeys(OBSERVER_ONLY, {"own": FORBIDDEN, "sibling": FORBIDDEN,
+                                                   "foreign": FORBIDDEN})
 STAFF = {"leader": ALL, "observer": ALL, "consultant": ALL, "admin": ALL, "politician": DENIED}
 
 CASES = [
@@ -178,6 +180,9 @@ CASES = [
          expect={"leader": OWN_KINDERGARTEN,
                  "observer": {"own": FORBIDDEN, "sibling": NOT_FOUND, "foreign": NOT_FOUND},
                  "consultant": MUNICIPALITY, "admin": MUNICIPALITY, "politician": DENIED}),
+    Case("observasjoner:api-offline-pages",
+         lambda world, target: reverse("observasjoner:api-offline-pages"),
+         expect={"observer": ALL, **API_OBSERVER_ONLY_ALL}, anonymous=UNAUTHORIZED),
     Case("service-worker", lambda world, target: reverse("service-worker"),
          expect=dict.fromkeys(("leader", "observer", "consultant", "politician", "admin"), ALL),
          anonymous=OK),

@@ -285,3 +285,25 @@ def test_state_lists_cycles_and_scores_with_their_versions(observer, observasjon
                   "version": 3}
     assert state["generated_at"] <= timezone.now().isoformat()
     assert state["cycles"][0]["ended_at"] > (timezone.now() - timedelta(days=1)).isoformat()
+
+
+def test_corrected_cycle_times_are_checked(observer, observasjon):
+    """Issue 11, item 5: a forgotten timer is corrected by sending new times; the server
+    refuses an end without a start, an end before the start and a day still to come."""
+
+    data = new_cycle(observer, observasjon)
+    now = timezone.now()
+    refused = [
+        {"ended_at": now.isoformat()},
+        {"started_at": now.isoformat(), "ended_at": (now - timedelta(minutes=1)).isoformat()},
+        {"started_at": (now + timedelta(days=1)).isoformat()},
+    ]
+    for times in refused:
+        response = post(observer, "api-cycle", observasjon, {**data, **times})
+        assert response.status_code == 400 and response.json()["error"] == "invalid", times
+    start = now - timedelta(minutes=50)
+    fixed = post(observer, "api-cycle", observasjon, {
+        **data, "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(minutes=20)).isoformat()})
+    assert fixed.status_code == 200
+    assert Syklus.objects.get(client_id=data["client_id"]).minutes == 20

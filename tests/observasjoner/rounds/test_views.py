@@ -52,8 +52,8 @@ def test_creating_a_round_proposes_a_plan(client, world, consultant):
         "kommune": world.kommune["own"].pk, "name": "", "semester": "autumn",
         "year": today.year, "start_date": today + timedelta(days=1),
         "end_date": today + timedelta(days=25), "double_coding_share": 15,
-        "planned_cycle_minutes": 20, "min_cycle_minutes": 10, "min_presence_share": "0.5",
-        "min_valid_cycles": 2}, follow=True)
+        "planned_cycle_minutes": 20, "min_cycle_minutes": 10, "min_presence_share": "50",
+        "planned_cycles": 4, "min_valid_cycles": 2}, follow=True)
     runde = Observasjonsrunde.objects.get()
     assert runde.name == f"Autumn {today.year}"
     assert runde.status == Observasjonsrunde.Status.PLANNING
@@ -113,7 +113,7 @@ def test_publish_then_close_locks_submitted_observations(client, world, consulta
     runde = f.runde(world.kommune["own"])
     done = f.observation(runde, world.avdeling["sibling"], world.users[Role.OBSERVER],
                          status="submitted", scores=[f.PREK_CYCLE, f.PREK_CYCLE])
-    client.post(reverse("observasjoner:runde-publish", args=[runde.pk]))
+    client.post(reverse("observasjoner:runde-publish", args=[runde.pk]), {"confirmed": "1"})
     runde.refresh_from_db()
     assert runde.status == Observasjonsrunde.Status.ACTIVE
     response = client.post(reverse("observasjoner:runde-close", args=[runde.pk]), follow=True)
