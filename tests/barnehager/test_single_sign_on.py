@@ -124,7 +124,8 @@ def test_a_consultant_logs_in_through_her_municipality_provider(world, sso, live
     assert settings.KVALITET_REQUIRE_2FA  # and yet no second factor is asked: see below
     people = User.objects.count()
     page.goto(f"{live_server.url}{reverse('login')}?next=/rapporter/")
-    page.get_by_role("button", name="Log in with Feide (Aby)").click()
+    # Before log-in the page speaks the browser's language (nb); after, hers.
+    page.get_by_role("button", name="Logg inn med Feide (Aby)").click()
     _sign_in_at_provider(page, "consultant.a")
 
     expect(page).to_have_url(f"{live_server.url}/rapporter/")
@@ -139,13 +140,13 @@ def test_a_person_the_provider_knows_but_kvalitet_did_not_invite_is_refused(worl
                                                                             live_server, page):
     people = User.objects.count()
     page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_role("button", name="Log in with Feide (Aby)").click()
+    page.get_by_role("button", name="Logg inn med Feide (Aby)").click()
     _sign_in_at_provider(page, "stranger")
 
     expect(page).to_have_url(f"{live_server.url}{reverse('login')}")
     expect(page.get_by_role("alert")).to_contain_text(
-        "Feide knows you as stranger@example.test, but no account of Aby has that e-mail "
-        "address")
+        "Feide kjenner deg som stranger@example.test, men ingen konto i Aby har den "
+        "e-postadressen")
     assert User.objects.count() == people
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED,
                                      target_label="stranger@example.test").exists()
