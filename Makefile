@@ -69,8 +69,12 @@ migrations-check: $(VENV)/.installed
 test: system-packages install services lint migrations-check test-python test-faults \
 	test-scan smoke
 
+# Two processes for everything but the real-worker tests, which share one broker and run alone.
 test-python:
-	$(TEST_ENV) $(PY) -m pytest -o faulthandler_timeout=300 --ignore=tests/faults $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -o faulthandler_timeout=300 --ignore=tests/faults \
+		$(if $(PYTEST_ARGS),$(PYTEST_ARGS),-n 2 -m "not celery_worker")
+	$(if $(PYTEST_ARGS),,$(TEST_ENV) $(PY) -m pytest -o faulthandler_timeout=300 \
+		--ignore=tests/faults -m celery_worker)
 
 # Faults on real processes (tests/faults): the tests start their own redis-server (ports
 # 6391-6399), gunicorn and Celery workers on the test database, kill them and measure what a
