@@ -474,7 +474,8 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def pdf_filename(plan: Handleplan) -> str:
     """E.g. handleplan-solsikken-barnehage-small-groups-2026-12-02.pdf: kindergarten, title, day."""
-    stem = f"{_('action-plan')} {plan.barnehage.name} {plan.title}"[:90]
+    word = _("action-plan")  # outside the f-string, where makemessages finds it
+    stem = f"{word} {plan.barnehage.name} {plan.title}"[:90]
     return downloads.filename(f"{stem} {timezone.localdate().isoformat()}", "pdf")
 
 

@@ -80,9 +80,11 @@ class Table:
         header = []
         for column in self.columns:
             if column.kind == FIGURE:
-                header += [f"{column.label} ({_('mean')})", f"{column.label} (n)"]
+                mean = _("mean")
+                header += [f"{column.label} ({mean})", f"{column.label} (n)"]
             elif column.kind == SCORE:
-                header += [str(column.label), f"{column.label} ({_('band')})"]
+                band = _("band")
+                header += [str(column.label), f"{column.label} ({band})"]
             else:
                 header.append(str(column.label))
         return header

@@ -68,8 +68,10 @@ CASES = [
          expect=LEADER_ONLY, method="post",
          data=lambda world, target: {"text": "Done with the first groups."},
          success=REDIRECT),
+    # Confirmed, as the confirmation page posts it (barnehager/confirmation.py).
     Case("handleplaner:transition", plan_url("transition", Status.SUBMITTED, "approve"),
-         expect=REVIEWERS, method="post", success=REDIRECT),
+         expect=REVIEWERS, method="post", data=lambda world, target: {"confirmed": "1"},
+         success=REDIRECT),
     Case("handleplaner:transition", plan_url("transition", Status.APPROVED, "start"),
          expect={"leader": OWN_KINDERGARTEN,
                  "consultant": {"own": FORBIDDEN, "sibling": FORBIDDEN,

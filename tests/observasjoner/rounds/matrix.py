@@ -52,7 +52,8 @@ CASES = [
     Case("observasjoner:runde-propose", _round_url("runde-propose"), method="post",
          expect=CONSULTANTS_ONLY, success=REDIRECT),
     Case("observasjoner:runde-publish", _round_url("runde-publish"), method="post",
-         expect=CONSULTANTS_ONLY, success=REDIRECT),
+         expect=CONSULTANTS_ONLY, data=lambda world, target: {"confirmed": "1"},
+         success=REDIRECT),
     Case("observasjoner:runde-close", _round_url("runde-close", "active"), method="post",
          expect=CONSULTANTS_ONLY, success=REDIRECT),
     # An empty form is shown again with its errors (200) to those who may plan.
