@@ -26,7 +26,8 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo >/dev/null
 $PY manage.py collectstatic --noinput -v0
 
-.venv/bin/gunicorn kvalitet.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+# One sync worker: the scan's database is SQLite, which takes one writer at a time.
+.venv/bin/gunicorn kvalitet.wsgi --bind "127.0.0.1:$PORT" --workers 1 --timeout 60 \
     --access-logfile "$WORK/access.log" --error-logfile "$WORK/error.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true' EXIT

@@ -334,6 +334,9 @@ def observasjon_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         try:
             assignment.change_assignment(observasjon, form.cleaned_data["observer"],
                                          form.cleaned_data["planned_date"])
+        except Observasjon.DoesNotExist as removed:
+            # Removed from the plan by someone else since this page was opened.
+            raise Http404 from removed
         except AssignmentRefused as refused:
             for reason in refused.reasons:
                 form.add_error(None, reason)
