@@ -40,7 +40,8 @@ status=0
 for login in consultant.baerum@demo.kvalitet.no admin.baerum@demo.kvalitet.no; do
     name=${login%%@*}
     cookie=$(SCAN_LOGIN="$login" $PY manage.py shell --no-imports -c "$(cat .ci/scan_session.py)" | tail -n 1)
-    timeout --kill-after=10 $((SCAN_SECONDS * 3)) "$SCAN_VENV/bin/wapiti" -u "http://127.0.0.1:$PORT/" --scope folder \
+    # Hard stop: the crawl (SCAN_SECONDS) plus twelve modules of at most 30 s each, and margin.
+    timeout --kill-after=10 $((SCAN_SECONDS + 600)) "$SCAN_VENV/bin/wapiti" -u "http://127.0.0.1:$PORT/" --scope folder \
         -H "Cookie: $cookie" --endpoint "http://127.0.0.1:9/" --dns-endpoint localhost \
         -x "http://127.0.0.1:$PORT/konto/logg-ut/" \
         -x "http://127.0.0.1:$PORT/admin/logout/" \
