@@ -306,9 +306,11 @@ class Stack:
                        cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=60)
 
     def mails(self) -> list[str]:
-        """The e-mails the app sent (Django's file backend writes one file per batch)."""
+        """The e-mails the app sent, oldest first. Django's file backend writes one file per
+        batch, named by the second and the backend's id(), so two processes' files of one
+        second sort by name in any order: sort them by when they were written."""
         messages = []
-        for path in sorted(self.mail.iterdir()):
+        for path in sorted(self.mail.iterdir(), key=lambda path: path.stat().st_mtime_ns):
             for part in path.read_text(errors="replace").split("-" * 79):
                 if "Subject:" in part:
                     messages.append(part)
