@@ -105,6 +105,7 @@ smoke:
 SIZE ?= baerum
 YEARS ?=
 bench: install services
+	$(TEST_ENV) $(PY) bin/create_database.py
 	$(TEST_ENV) $(PY) manage.py migrate --noinput -v0
 	$(TEST_ENV) $(PY) manage.py bench --size $(SIZE) $(if $(YEARS),--years $(YEARS))
 

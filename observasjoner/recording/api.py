@@ -50,7 +50,7 @@ def observer_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not scope_of(user).has_role(ROLE_OBSERVER):
             return error(403, "forbidden", _("Only observers record observations."))
         observasjon = Observasjon.objects.assigned_to(user).select_related(
-            "runde", "instrument").filter(pk=pk).first()
+            "runde", "instrument", "avdeling").filter(pk=pk).first()
         if observasjon is None:
             return error(404, "not_found", _("No such observation is assigned to you."))
         if request.method == "POST":
@@ -98,7 +98,9 @@ def observation_json(observasjon: Observasjon) -> dict:
 
 
 def _summary(observasjon: Observasjon) -> dict:
-    return services.present(services.reload(observasjon)).as_json()
+    """The running summary after a cycle or a score changed (the observation's own fields
+    did not)."""
+    return services.present(services.with_cycles(observasjon)).as_json()
 
 
 def _saved(saved: services.Saved, body: dict) -> JsonResponse:
@@ -134,8 +136,9 @@ def save_score(request: ObserverRequest, observasjon: Observasjon) -> HttpRespon
 @observer_endpoint
 def save_observation(request: ObserverRequest, observasjon: Observasjon) -> HttpResponse:
     saved = services.save_observation_details(observasjon, request.payload)
-    return _saved(saved, {"observation": observation_json(saved.obj),
-                          "summary": _summary(observasjon)})
+    # The children enrolled just changed: the summary reads the observation afresh.
+    summary = services.present(services.reload(observasjon)).as_json()
+    return _saved(saved, {"observation": observation_json(saved.obj), "summary": summary})
 
 
 @require_POST

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -89,6 +89,19 @@ def with_everything(queryset: QuerySet[Observasjon]) -> QuerySet[Observasjon]:
 
 def reload(observasjon: Observasjon) -> Observasjon:
     return with_everything(Observasjon.objects.filter(pk=observasjon.pk)).get()
+
+
+def with_cycles(observasjon: Observasjon) -> Observasjon:
+    """The observation (loaded with its round, instrument and department, and nothing
+    prefetched yet) with what `present` reads: the tablet's running summary after a save,
+    in four queries and without loading the observation again."""
+    prefetch_related_objects(
+        [observasjon],
+        Prefetch("instrument__domener", queryset=Domene.objects.prefetch_related(
+            Prefetch("dimensjoner", queryset=Dimensjon.objects.order_by("order")))),
+        Prefetch("sykluser", queryset=Syklus.objects.prefetch_related(
+            Prefetch("skaar", queryset=Skaar.objects.select_related("dimensjon")))))
+    return observasjon
 
 
 def _lock(observasjon: Observasjon) -> Observasjon:
@@ -301,12 +314,16 @@ def save_score(observasjon: Observasjon, data: ScoreInput) -> Saved:
         if dimensjon is None:
             raise Invalid("invalid", _("%(code)s is not a dimension of %(instrument)s.")
                           % {"code": data.dimension, "instrument": instrument})
-        replay = Skaar.objects.filter(client_id=data.change_id).first()
+        # One query finds both a replay of this change and the score it would change.
+        found = list(Skaar.objects.filter(
+            Q(client_id=data.change_id) | Q(syklus=syklus, dimensjon=dimensjon)))
+        replay = next((row for row in found if row.client_id == data.change_id), None)
         if replay is not None:
             if replay.syklus_id != syklus.pk or replay.dimensjon_id != dimensjon.pk:
                 raise Conflict("foreign_id", _("This change id belongs to another score."))
             return Saved(replay, "replayed")
-        skaar = Skaar.objects.filter(syklus=syklus, dimensjon=dimensjon).first()
+        skaar = next((row for row in found
+                      if row.syklus_id == syklus.pk and row.dimensjon_id == dimensjon.pk), None)
         if skaar is None:
             skaar = Skaar.objects.create(syklus=syklus, dimensjon=dimensjon,
                                          client_id=data.change_id, value=data.value,
