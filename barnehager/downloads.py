@@ -47,13 +47,16 @@ SHEET_NAME_LENGTH = 31
 @dataclass(frozen=True)
 class Sheet:
     """A table to download. `decimals` maps a column's index to the number of decimals its
-    numbers are written with; `notes` are lines written after the rows."""
+    numbers are written with; `notes` are lines written after the rows. `delimiter` is the
+    CSV separator (a semicolon for a file people fill in with Excel in Norway or Denmark,
+    whose list separator it is)."""
 
     name: str
     header: Sequence[str]
     rows: Iterable[Sequence[object]]
     decimals: Mapping[int, int] = field(default_factory=dict)
     notes: Sequence[str] = ()
+    delimiter: str = ","
 
 
 def is_formula_like(text: str) -> bool:
@@ -73,7 +76,7 @@ def _csv_value(value: object, decimals: int | None) -> object:
 
 def to_csv(sheet: Sheet) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=sheet.delimiter)
     writer.writerow([_csv_value(name, None) for name in sheet.header])
     for row in sheet.rows:
         writer.writerow([_csv_value(value, sheet.decimals.get(index))

@@ -44,6 +44,15 @@ class Kommune(models.Model):
         help_text=_("Accounts that have not logged in for this long are de-identified by a "
                     "nightly task; empty: never."),
     )
+    report_version_months = models.PositiveSmallIntegerField(
+        _("remove old report versions after (months)"), null=True, blank=True, default=None,
+        validators=[MinValueValidator(1)],
+        help_text=_("A report version its readers no longer see (replaced by a newer "
+                    "publication, or withdrawn) is removed with its file by a nightly task "
+                    "this long after that. Drafts, the newest published version and the "
+                    "newest version of each report are always kept. Empty: keep every "
+                    "version."),
+    )
 
     objects = KommuneQuerySet.as_manager()
 
@@ -350,6 +359,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Data exported")
     IMPORT = "import", _("Data imported")
     PRUNED = "pruned", _("Old audit entries removed")
+    REPORT_VERSIONS_REMOVED = "report_versions_removed", _("Old report versions removed")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
     PERSON_ERASED = "person_erased", _("Person erased")
 

@@ -43,7 +43,9 @@ def send_invitation(user_id: int) -> bool:
     link = settings.SITE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user)})
-    with translation.override(kommune.language if kommune else settings.LANGUAGE_CODE):
+    # Her own language when the admin chose one for her, else her municipality's.
+    language = user.language or (kommune.language if kommune else settings.LANGUAGE_CODE)
+    with translation.override(language):
         context = {"user": user, "kommune": kommune, "link": link,
                    "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
         subject = render_to_string("barnehager/people/invitation_subject.txt", context)

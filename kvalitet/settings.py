@@ -281,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "barnehager.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Report versions readers no longer see, past their municipality's retention period.
+    "rapporter-report-retention": {
+        "task": "rapporter.reports.tasks.apply_report_retention",
+        "schedule": crontab(hour=4, minute=15),
+    },
     "handleplaner-due-reminders": {
         "task": "handleplaner.tasks.send_due_reminders",
         "schedule": crontab(hour=6, minute=0),

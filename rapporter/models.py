@@ -2,8 +2,10 @@
 recommendation for a year.
 
 A `Rapport` row is one version of one report. Ordering it again makes a new version;
-old versions stay listed. A row points at a file only once the whole file is stored and
-checksummed (docs/domain.md, Reports). A version goes queued → running → draft, and only
+old versions stay listed until the municipality's retention period removes them
+(`Kommune.report_version_months`, `rapporter.reports.services.apply_report_retention`).
+A row points at a file only once the whole file is stored and checksummed
+(docs/domain.md, Reports). A version goes queued → running → draft, and only
 a consultant's approval publishes it; a published version may be withdrawn and stays on
 record (rapporter/access.py says who reads which).
 """

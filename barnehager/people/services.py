@@ -14,7 +14,8 @@ from barnehager.models import AuditAction, Barnehage, Kommune, Membership, User
 SEND_INVITATION = "barnehager.tasks.send_invitation"
 
 
-def _check_kommune(by: User, kommune: Kommune) -> None:
+def check_kommune(by: User, kommune: Kommune) -> None:
+    """PermissionDenied unless `by` is an admin of `kommune` (or a platform operator)."""
     scope = scope_of(by)
     if not scope.superuser and kommune.pk not in scope.kommune_ids(ROLE_ADMIN):
         raise PermissionDenied
@@ -29,19 +30,20 @@ def _membership(user: User, role: str, kommune: Kommune,
 
 
 def invite(by: User, *, email: str, first_name: str, last_name: str, role: str,
-           kommune: Kommune, barnehage: Barnehage | None) -> User:
+           kommune: Kommune, barnehage: Barnehage | None, language: str = "") -> User:
     """A new person with a first role in the admin's municipality; she gets an e-mail with a
     link to choose her password (Django's token, valid PASSWORD_RESET_TIMEOUT seconds).
     Someone who already has an account is refused: adding roles to an account of another
-    municipality is for the platform's operators."""
-    _check_kommune(by, kommune)
+    municipality is for the platform's operators. `language` is her own choice (empty: her
+    municipality's); the invitation is written in it."""
+    check_kommune(by, kommune)
     email = email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError({"email": _("This address has an account already. Give "
                                               "the person a role on her page instead.")})
         user = User(username=email, email=email, first_name=first_name.strip(),
-                    last_name=last_name.strip())
+                    last_name=last_name.strip(), language=language)
         user.set_unusable_password()
         user.save()
         _membership(user, role, kommune, barnehage)
@@ -53,7 +55,7 @@ def invite(by: User, *, email: str, first_name: str, last_name: str, role: str,
 
 def add_role(by: User, user: User, *, role: str, kommune: Kommune,
              barnehage: Barnehage | None) -> Membership:
-    _check_kommune(by, kommune)
+    check_kommune(by, kommune)
     if Membership.objects.filter(user=user, role=role, kommune=kommune,
                                  barnehage=barnehage).exists():
         raise ValidationError(_("She has this role already."))
@@ -64,7 +66,7 @@ def add_role(by: User, user: User, *, role: str, kommune: Kommune,
 def remove_role(by: User, membership: Membership) -> None:
     """A role of the admin's municipality; the last one stays (without any she would fall
     outside every admin's reach: deactivate her instead)."""
-    _check_kommune(by, membership.kommune)
+    check_kommune(by, membership.kommune)
     if membership.user.memberships.count() <= 1:
         raise ValidationError(_("This is her last role. Deactivate her instead."))
     membership.delete()

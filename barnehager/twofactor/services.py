@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from barnehager import audit
 from barnehager.models import AuditAction, User
+from barnehager.twofactor.access import has_second_factor
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "app"
@@ -102,6 +103,24 @@ def remove(request: HttpRequest) -> None:
         StaticDevice.objects.filter(user=user).delete()
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         audit.record(AuditAction.SECOND_FACTOR_REMOVED, actor=user, request=request)
+
+
+def reset(by: User, person: User) -> bool:
+    """An admin's (or a platform operator's) reset for someone who lost her phone: her app
+    and recovery codes are removed, so a session verified with them no longer counts and
+    her next log-in asks her to set up a second factor again when she must have one
+    (barnehager.twofactor.access). Who may reset whom is the caller's to check
+    (`User.objects.managed_by`). False when she had nothing to remove."""
+    with transaction.atomic():
+        had = has_second_factor(person)
+        TOTPDevice.objects.filter(user=person).delete()
+        StaticDevice.objects.filter(user=person).delete()
+        if had:
+            audit.record(AuditAction.SECOND_FACTOR_REMOVED, actor=by, target=person,
+                         label=person.email,
+                         kommune=[m.kommune_id for m in person.memberships.all()] or None,
+                         details={"reset_by_admin": True})
+    return had
 
 
 def recovery_codes_left(user: User) -> int:

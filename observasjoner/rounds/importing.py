@@ -16,8 +16,6 @@ a closed round "Import <semester> <year>" of the municipality.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,7 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from barnehager import audit
+from barnehager import audit, csvtext
 from barnehager.access import ROLE_OBSERVER
 from barnehager.models import AuditAction, Avdeling, Barnehage, Kommune, Membership, User
 from barnehager.problems import ProblemList
@@ -132,7 +130,7 @@ class _Parser:
 
     def parse(self, data: bytes | str) -> list[_Observation]:
         text = self._decode(data)
-        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        reader = csvtext.reader(text)
         header = next(reader, None)
         if not header:
             raise ImportFailed([_line(1, _("the file is empty."))])
@@ -170,19 +168,10 @@ class _Parser:
 
     @staticmethod
     def _decode(data: bytes | str) -> str:
-        if isinstance(data, str):
-            return data.lstrip("\ufeff")
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-        # Excel's "CSV (semicolon separated)" in Norway and Denmark is Windows-1252.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise ImportFailed([_(
-                "The file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8.")]) \
-                from error
+            return csvtext.decode(data)
+        except csvtext.UnreadableFile as error:
+            raise ImportFailed([str(error)]) from error
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         columns: dict[str, int] = {}
@@ -351,11 +340,6 @@ class _Parser:
                     "was this file imported before?") % {
                     "avdeling": observation.avdeling, "email": observation.observer.email,
                     "day": observation.day.isoformat()}))
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
 
 
 def _whole(value: str, *, low: int, high: int | None = None) -> int | None:

@@ -13,6 +13,9 @@ A draft is read by the municipality's consultants and admins only. `approve` pub
 back, and it stays on record. Who reads which version is `rapporter/access.py`'s to say.
 A draft the schedule ordered is announced to the municipality's consultants by e-mail,
 through the outbox.
+
+`apply_report_retention` removes the old versions a municipality no longer keeps
+(`Kommune.report_version_months`, docs/domain.md, Reports): the nightly beat task's work.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ import logging
 import os
 import tempfile
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -35,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from barnehager import audit, outbox
 from barnehager.access import AnyUser
-from barnehager.models import AuditAction, Barnehage, Kommune
+from barnehager.models import AuditAction, Barnehage, Kommune, User
 from barnehager.pdf import PdfDocument, render_pdf
 from observasjoner.models import Observasjonsrunde
 from rapporter.models import PENDING, STORED, Kind, Rapport, Status
@@ -287,6 +293,152 @@ def withdraw(rapport: Rapport, user: AnyUser | None, reason: str) -> Rapport:
                                    "withdrawal_reason"])
     rapport.refresh_from_db()
     return rapport
+
+
+# Retention ---------------------------------------------------------------------------------
+
+# A month of the retention period, as for inactive accounts (barnehager.personal_data).
+RETENTION_MONTH = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class RemovedVersion:
+    """What the audit entry keeps of a removed version: enough to account for its
+    publication once the row and the file are gone."""
+
+    id: int
+    title: str
+    version: int
+    status: str
+    retired_at: datetime
+    published_at: datetime | None
+    published_by: str
+    withdrawn_at: datetime | None
+    sha256: str
+    file: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "title": self.title, "version": self.version, "status": self.status,
+            "retired_at": self.retired_at.isoformat(),
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_by": self.published_by,
+            "withdrawn_at": self.withdrawn_at.isoformat() if self.withdrawn_at else None,
+            "sha256": self.sha256, "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class ReportRetentionResult:
+    kommune: str
+    removed: tuple[RemovedVersion, ...]
+
+
+def series_key(rapport: Rapport) -> tuple[object, ...]:
+    """The fields the versions of one report share (`Rapport.versions`,
+    `rapporter.access.same_report`)."""
+    return (rapport.kind, rapport.kommune_id, rapport.barnehage_id, rapport.year,
+            rapport.semester, rapport.subject_id)
+
+
+def expired_versions(rapporter: Iterable[Rapport], cutoff: datetime
+                     ) -> list[tuple[Rapport, datetime]]:
+    """The versions among `rapporter` (every version of each of their reports) that were
+    retired before `cutoff`, each with the moment it was retired: a published version when a
+    newer version of its report was published, a withdrawn one when it was withdrawn, a
+    failed one (no file) when it was ordered. Never a draft, a queued or running version,
+    the newest published version of a report, nor the newest version of a report."""
+    series: dict[tuple[object, ...], list[Rapport]] = defaultdict(list)
+    for rapport in rapporter:
+        series[series_key(rapport)].append(rapport)
+    expired = []
+    for versions in series.values():
+        versions.sort(key=lambda rapport: rapport.version)
+        published = [rapport for rapport in versions if rapport.status == Status.PUBLISHED]
+        for rapport in versions[:-1]:  # the newest version is always kept
+            retired_at = _retired_at(rapport, published)
+            if retired_at is not None and retired_at < cutoff:
+                expired.append((rapport, retired_at))
+    return expired
+
+
+def _retired_at(rapport: Rapport, published: list[Rapport]) -> datetime | None:
+    """When readers stopped seeing the version (None: they still do, or it is in review)."""
+    if rapport.status == Status.WITHDRAWN:
+        return rapport.withdrawn_at
+    if rapport.status == Status.FAILED:
+        return rapport.requested_at
+    if rapport.status == Status.PUBLISHED:
+        newer = [later.published_at for later in published
+                 if later.version > rapport.version and later.published_at is not None]
+        # The newest published version is what its readers see: kept.
+        return max(newer) if newer else None
+    return None
+
+
+def apply_report_retention(now: datetime | None = None) -> list[ReportRetentionResult]:
+    """Removes, in each municipality that sets `report_version_months`, the report versions
+    retired longer ago than that (`expired_versions`): the row in one transaction with an
+    audit entry that keeps what each was, the file once it has committed. Logs and returns
+    what it removed, per municipality. Running it again removes nothing more."""
+    now = now or timezone.now()
+    results = []
+    for kommune in Kommune.objects.exclude(report_version_months=None).order_by("name"):
+        months = kommune.report_version_months or 0
+        cutoff = now - months * RETENTION_MONTH
+        removed = _remove_expired(kommune, cutoff, months)
+        if removed:
+            logger.info("Report retention in %s: removed %d old versions (%s)", kommune.slug,
+                        len(removed), ", ".join(f"{item.title} v{item.version} #{item.id}"
+                                                for item in removed))
+        results.append(ReportRetentionResult(kommune=kommune.slug, removed=tuple(removed)))
+    return results
+
+
+def _remove_expired(kommune: Kommune, cutoff: datetime, months: int) -> list[RemovedVersion]:
+    storage = Rapport.file.field.storage
+    with transaction.atomic():
+        # Orders of new versions wait (they lock the municipality too, `order`), and so do
+        # approvals and withdrawals of its reports (they lock the row).
+        Kommune.objects.select_for_update().filter(pk=kommune.pk).first()
+        versions = Rapport.objects.filter(kommune=kommune)
+        list(versions.select_for_update().order_by("pk").values_list("pk", flat=True))
+        expired = expired_versions(versions.select_related("kommune", "barnehage"), cutoff)
+        if not expired:
+            return []
+        people = dict(User.objects.filter(
+            pk__in={rapport.published_by_id for rapport, _at in expired})
+            .values_list("pk", "email"))
+        removed = [RemovedVersion(
+            id=rapport.pk, title=rapport.title, version=rapport.version,
+            status=rapport.status, retired_at=retired_at, published_at=rapport.published_at,
+            published_by=people.get(rapport.published_by_id, ""),
+            withdrawn_at=rapport.withdrawn_at, sha256=rapport.sha256,
+            file=rapport.file.name or "")
+            for rapport, retired_at in expired]
+        Rapport.objects.filter(pk__in=[item.id for item in removed]).delete()
+        audit.record(AuditAction.REPORT_VERSIONS_REMOVED, kommune=kommune,
+                     label=f"{len(removed)}: " + "; ".join(
+                         f"{item.title} (v{item.version})" for item in removed),
+                     details={"removed": len(removed), "months": months,
+                              "before": cutoff.isoformat(),
+                              "versions": [item.as_json() for item in removed]})
+        # A file no remaining version points at (each version has its own; this is a guard).
+        files = sorted({item.file for item in removed if item.file}
+                       - set(Rapport.objects.filter(file__in=[item.file for item in removed])
+                             .values_list("file", flat=True)))
+        transaction.on_commit(lambda: _delete_files(storage, files))
+    return removed
+
+
+def _delete_files(storage: Storage, names: list[str]) -> None:
+    """The files of removed versions, after their rows are gone for good; one that cannot be
+    deleted is logged and left for the operator (its row no longer points at it)."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Report retention: could not delete the file %s", name)
 
 
 # Helpers -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Celery tasks: render a report, tell the consultants of a scheduled draft, and the
-scheduled orders Celery beat runs.
+"""Celery tasks: render a report, tell the consultants of a scheduled draft, and what
+Celery beat runs: the scheduled orders and the retention of old versions.
 
 `generate_report` retries a failed attempt with exponential backoff (autoretry); the last
 failure is written on the report row. `acks_late` with `reject_on_worker_lost` runs it
@@ -140,3 +140,10 @@ def notify_draft(rapport_id: int) -> int:
         body = render_to_string("rapporter/email/draft.txt", context)
     send_mail(" ".join(subject.split()), body, None, recipients)
     return len(recipients)
+
+
+@shared_task(name="rapporter.reports.tasks.apply_report_retention", ignore_result=True)
+def apply_report_retention() -> int:
+    """Beat, nightly: the report versions past their municipality's retention period
+    (`Kommune.report_version_months`) and their files; returns how many went."""
+    return sum(len(result.removed) for result in services.apply_report_retention())

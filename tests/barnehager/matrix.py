@@ -13,6 +13,7 @@ from tests.access_matrix import (
     REDIRECT,
     Case,
 )
+from tests.second_factor import confirmed_device
 from tests.world import make_user
 
 EVERY_ROLE = ("leader", "observer", "consultant", "politician", "admin")
@@ -29,6 +30,12 @@ def person(world, target):
                               barnehage=barnehage)
     Membership.objects.create(user=user, role=Role.POLITICIAN, kommune=barnehage.kommune)
     return user
+
+
+def _second_factor_url(world, target):
+    user = person(world, target)
+    confirmed_device(user)
+    return reverse("person-second-factor-reset", args=[user.pk])
 
 
 def _role_url(world, target):
@@ -60,6 +67,9 @@ CASES = [
          expect=dict.fromkeys(EVERY_ROLE, ALL)),
     Case("people-list", lambda world, target: reverse("people-list"), expect=ADMIN_ONLY),
     Case("person-invite", lambda world, target: reverse("person-invite"), expect=ADMIN_ONLY),
+    Case("people-import", lambda world, target: reverse("people-import"), expect=ADMIN_ONLY),
+    Case("people-import-template", lambda world, target: reverse("people-import-template"),
+         expect=ADMIN_ONLY),
     Case("person-detail", lambda world, target: reverse("person-detail",
                                                         args=[person(world, target).pk]),
          expect=ADMIN_MUNICIPALITY),
@@ -69,6 +79,8 @@ CASES = [
                                                         args=[person(world, target).pk]),
          expect=ADMIN_MUNICIPALITY, method="post", data=lambda world, target: {"active": "0"},
          success=REDIRECT),
+    Case("person-second-factor-reset", _second_factor_url, expect=ADMIN_MUNICIPALITY,
+         method="post", data=lambda world, target: {"confirmed": "1"}, success=REDIRECT),
     Case("healthz", lambda world, target: reverse("healthz"),
          expect=dict.fromkeys(EVERY_ROLE, ALL), anonymous=OK),
 ]

@@ -106,6 +106,8 @@ def main_pages(world, user, objects) -> list[str]:
         reverse("observasjoner:record", args=[objects["planned"].pk]),
         reverse("observasjoner:my-observations"),
         reverse("kvalitet:barnehage-fokus", args=[world.barnehage["own"].pk]),
+        reverse("people-import"),
+        reverse("person-detail", args=[world.users[Role.CONSULTANT].pk]),
         *[reverse("kvalitet:plan-detail", args=[pk]) for pk in
           Kvalitetsplan.objects.filter(kommune=kommune).values_list("pk", flat=True)[:1]],
     ]
