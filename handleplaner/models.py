@@ -196,7 +196,7 @@ class Origin(models.TextChoices):
     OTHER = "annet", _("Other")
 
 
-def _overdue(today: date) -> models.Q:
+def overdue_condition(today: date) -> models.Q:
     """Not yet evaluated, and past the deadline or the evaluation date."""
     return ~models.Q(status__in=FINISHED_STATUSES) & (
         models.Q(deadline__lt=today) | models.Q(evaluation_due__lt=today))
@@ -204,11 +204,11 @@ def _overdue(today: date) -> models.Q:
 
 class PlanQuerySet(HandleplanQuerySet):
     def overdue(self, today: date) -> PlanQuerySet:
-        return self.filter(_overdue(today))
+        return self.filter(overdue_condition(today))
 
     def needing_attention(self, today: date) -> PlanQuerySet:
         """A consultant's queue: waiting for approval, or overdue."""
-        return self.filter(models.Q(status=Status.SUBMITTED) | _overdue(today))
+        return self.filter(models.Q(status=Status.SUBMITTED) | overdue_condition(today))
 
 
 def _is_complete(plan: Handleplan) -> bool:

@@ -4,12 +4,14 @@ plans, phases or answers there are."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from barnehager.access import ROLE_LEADER, AnyUser, scope_of
@@ -27,6 +29,7 @@ from handleplaner.models import (
     Seksjon,
     Sporsmal,
     Status,
+    overdue_condition,
 )
 
 DUE_SOON_DAYS = 14
@@ -145,7 +148,6 @@ class KindergartenPlans:
     overdue: int
 
 
-@dataclass(frozen=True)
 class ActionPlanFigures:
     """The action-plan figures of a set of kindergartens for a period, on `reference_day`.
 
@@ -155,29 +157,53 @@ class ActionPlanFigures:
     gets reminders. `on_time` and `live_overdue` split the live plans; `overdue` lists every
     unfinished plan past a date, which is the consultant's queue and includes plans not yet
     approved. Statuses are counted as they are now.
+
+    The counts come from one grouped query, so a municipality with years of plans reads a
+    row per kindergarten and status, not every plan; `overdue` reads only the overdue
+    plans, and `plans` (every plan, for one kindergarten's report) only when asked for.
     """
 
-    plans: tuple[PlanOnDay, ...]
-    evaluations: dict[str, int]
-    reference_day: date
+    def __init__(self, plans: QuerySet[Handleplan], evaluations: dict[str, int],
+                 reference_day: date) -> None:
+        self._queryset = plans
+        self.evaluations = evaluations
+        self.reference_day = reference_day
+
+    @cached_property
+    def plans(self) -> tuple[PlanOnDay, ...]:
+        """Every plan with whether it is overdue, by kindergarten name and deadline."""
+        return tuple(PlanOnDay(plan, plan.is_overdue(self.reference_day))
+                     for plan in self._ordered(self._queryset))
+
+    def _ordered(self, plans: QuerySet[Handleplan]) -> QuerySet[Handleplan]:
+        return plans.select_related("barnehage", "avdeling").order_by(
+            "barnehage__name", "deadline", "pk")
+
+    @cached_property
+    def _counts(self) -> list[dict[str, Any]]:
+        """Per kindergarten and status: how many plans, and how many of them overdue."""
+        return list(self._queryset.order_by().values("barnehage_id", "status").annotate(
+            n=Count("pk"), late=Count("pk", filter=overdue_condition(self.reference_day))))
 
     @property
     def total(self) -> int:
-        return len(self.plans)
+        return sum(row["n"] for row in self._counts)
 
     @property
     def by_status(self) -> dict[str, int]:
         """Plans per status, in the workflow's order."""
-        counts = Counter(row.plan.status for row in self.plans)
+        counts: Counter[str] = Counter()
+        for row in self._counts:
+            counts[row["status"]] += row["n"]
         return {value: counts[value] for value in Status.values}
 
     @property
     def live(self) -> int:
-        return sum(1 for row in self.plans if row.live)
+        return sum(row["n"] for row in self._counts if row["status"] in LIVE_STATUSES)
 
     @property
     def live_overdue(self) -> int:
-        return sum(1 for row in self.plans if row.live and row.overdue)
+        return sum(row["late"] for row in self._counts if row["status"] in LIVE_STATUSES)
 
     @property
     def on_time(self) -> int:
@@ -193,23 +219,26 @@ class ActionPlanFigures:
 
     @property
     def finished(self) -> int:
-        return sum(1 for row in self.plans if row.plan.status in FINISHED_STATUSES)
+        return sum(row["n"] for row in self._counts if row["status"] in FINISHED_STATUSES)
 
-    @property
+    @cached_property
     def overdue(self) -> list[Handleplan]:
-        return [row.plan for row in self.plans if row.overdue]
+        return list(self._ordered(self._queryset.filter(
+            overdue_condition(self.reference_day))))
 
-    @property
+    @cached_property
     def per_barnehage(self) -> list[KindergartenPlans]:
-        """Per kindergarten, in the plans' order (by kindergarten name)."""
-        grouped: dict[int, list[PlanOnDay]] = {}
-        for row in self.plans:
-            grouped.setdefault(row.plan.barnehage_id, []).append(row)
+        """Per kindergarten with plans, by kindergarten name."""
+        grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self._counts:
+            grouped[row["barnehage_id"]].append(row)
+        barnehager = Barnehage.objects.filter(pk__in=grouped).order_by("name", "pk")
         return [KindergartenPlans(
-            barnehage=rows[0].plan.barnehage, total=len(rows),
-            live=sum(1 for row in rows if row.live),
-            finished=sum(1 for row in rows if row.plan.status in FINISHED_STATUSES),
-            overdue=sum(1 for row in rows if row.overdue)) for rows in grouped.values()]
+            barnehage=barnehage, total=sum(row["n"] for row in rows),
+            live=sum(row["n"] for row in rows if row["status"] in LIVE_STATUSES),
+            finished=sum(row["n"] for row in rows if row["status"] in FINISHED_STATUSES),
+            overdue=sum(row["late"] for row in rows))
+            for barnehage in barnehager for rows in [grouped[barnehage.pk]]]
 
 
 def is_live(plan: Handleplan) -> bool:
@@ -220,7 +249,8 @@ def is_live(plan: Handleplan) -> bool:
 def action_plan_figures(plans: QuerySet[Handleplan], *, year: int | None = None,
                         today: date | None = None) -> ActionPlanFigures:
     """The figures over `plans` (already narrowed to the kindergartens and what the user may
-    see). Two queries: the plans with their kindergarten and department, the evaluations.
+    see). Two queries: the counts per kindergarten and status, the evaluations (and one
+    for each of `overdue`, `per_barnehage` and `plans` when read).
 
     With `year`: the plans open at some time during the year (created by its end, not
     closed before it began), evaluations held in the year, and the reference day is the
@@ -234,8 +264,5 @@ def action_plan_figures(plans: QuerySet[Handleplan], *, year: int | None = None,
         plans = plans.filter(created_at__date__lte=date(year, 12, 31)).filter(
             Q(closed_at__isnull=True) | Q(closed_at__date__gte=date(year, 1, 1)))
         evaluations = Evaluering.objects.filter(handleplan__in=plans, held_on__year=year)
-    rows = [PlanOnDay(plan, plan.is_overdue(day)) for plan in plans.select_related(
-        "barnehage", "avdeling").order_by("barnehage__name", "deadline", "pk")]
     counts = Counter(evaluations.order_by().values_list("goal_reached", flat=True))
-    return ActionPlanFigures(tuple(rows), {value: counts[value] for value in GoalReached.values},
-                             day)
+    return ActionPlanFigures(plans, {value: counts[value] for value in GoalReached.values}, day)

@@ -455,6 +455,44 @@ class Resultatverdi(models.Model):
         return f"{self.resultat_id} {self.code}={self.value}"
 
 
+class Semestersum(models.Model):
+    """Sums of the counting domain scores of one municipality, instrument, semester and
+    domain, so the dashboards' trend and a semester's totals read a few rows however many
+    years of results there are. Derived from `Resultatverdi` by `observasjoner.results`
+    in the transaction that writes the results it sums (`refresh_sums`). The band
+    limits it counted with are kept: a reader uses the row only while they are the
+    instrument's, and while its observation count is that of the stored results.
+    """
+
+    kommune = models.ForeignKey("barnehager.Kommune", on_delete=models.CASCADE,
+                                related_name="+", verbose_name=_("municipality"))
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("instrument"))
+    period = models.PositiveIntegerField(_("semester"))
+    code = models.CharField(_("code"), max_length=10)
+    observations = models.PositiveIntegerField(_("observations"))
+    n = models.PositiveIntegerField(_("scores"))
+    rows = models.PositiveIntegerField(_("rows"))
+    total = models.FloatField(_("sum"), null=True)
+    squares = models.FloatField(_("sum of squares"), null=True)
+    low = models.FloatField(_("lowest"), null=True)
+    high = models.FloatField(_("highest"), null=True)
+    band_low = models.PositiveIntegerField(_("low band"))
+    band_middle = models.PositiveIntegerField(_("middle band"))
+    band_high = models.PositiveIntegerField(_("high band"))
+    low_below = models.FloatField(_("low below"))
+    high_from = models.FloatField(_("high from"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kommune", "instrument", "period", "code"],
+                                               name="one_sum_per_semester_and_code")]
+        verbose_name = _("semester sum")
+        verbose_name_plural = _("semester sums")
+
+    def __str__(self) -> str:
+        return f"{self.kommune_id} {self.instrument_id} {self.period} {self.code}"
+
+
 # Supervision's models live in their feature package; importing them here registers them
 # with the app when Django loads observasjoner.models.
 from observasjoner.tilsyn.models import (  # noqa: E402

@@ -25,8 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from barnehager.models import Kommune
@@ -39,6 +39,7 @@ from observasjoner.models import (
     Resultat,
     Resultatverdi,
     Semester,
+    Semestersum,
     Skaar,
     Syklus,
 )
@@ -172,6 +173,7 @@ def store_results(observations: Iterable[int | Observasjon] | QuerySet[Observasj
     for chunk in _chunks(_ids(observations), chunk_size):
         with transaction.atomic():
             computed = compute(chunk, structure, lock=True)
+            touched = _sum_keys(Resultat.objects.filter(observasjon_id__in=chunk))
             Resultatverdi.objects.filter(resultat_id__in=chunk).delete()
             Resultat.objects.filter(observasjon_id__in=chunk).delete()
             Resultat.objects.bulk_create([item.resultat for item in computed.values()],
@@ -179,8 +181,67 @@ def store_results(observations: Iterable[int | Observasjon] | QuerySet[Observasj
             Resultatverdi.objects.bulk_create(
                 [verdi for item in computed.values() for verdi in item.verdier],
                 batch_size=5000)
+            touched |= {(item.resultat.kommune_id, item.resultat.instrument_id,
+                         item.resultat.period) for item in computed.values()}
+            refresh_sums(touched)
         stored += len(computed)
     return stored
+
+
+SumKey = tuple[int, int, int]  # kommune id, instrument id, period
+
+
+def _sum_keys(results: QuerySet[Resultat]) -> set[SumKey]:
+    return set(results.order_by().values_list("kommune_id", "instrument_id", "period")
+               .distinct())
+
+
+def refresh_sums(keys: Iterable[SumKey]) -> None:
+    """Recomputes the `Semestersum` rows of these (municipality, instrument, semester)
+    from the stored results, inside the caller's transaction. On PostgreSQL a
+    transaction-level advisory lock per municipality makes two writers of one
+    municipality take turns, so the second sums what the first committed."""
+    groups: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for kommune_id, instrument_id, period in keys:
+        groups[(kommune_id, instrument_id)].add(period)
+    if not groups:
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for kommune_id in sorted({kommune_id for kommune_id, _ in groups}):
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                                   [SUM_LOCK, kommune_id])
+        limits = {pk: (float(low), float(high)) for pk, low, high in Instrument.objects.filter(
+            pk__in={instrument_id for _, instrument_id in groups}).values_list(
+            "pk", "low_below", "high_from")}
+        rows = []
+        for (kommune_id, instrument_id), periods in sorted(groups.items()):
+            Semestersum.objects.filter(kommune_id=kommune_id, instrument_id=instrument_id,
+                                       period__in=periods).delete()
+            low_below, high_from = limits[instrument_id]
+            scope = {"kommune_id": kommune_id, "instrument_id": instrument_id,
+                     "period__in": periods, "counts": True}
+            observations = dict(Resultat.objects.filter(**scope).order_by().values_list(
+                "period").annotate(n=Count("pk")).values_list("period", "n"))
+            for row in (Resultatverdi.objects.filter(kind=DOMAIN, **scope).order_by()
+                        .values("period", "code").annotate(
+                            n=Count("value"), rows=Count("pk"), total=Sum("value"),
+                            squares=Sum(F("value") * F("value")), low=Min("value"),
+                            high=Max("value"),
+                            band_low=Count("pk", filter=Q(value__lt=low_below)),
+                            band_middle=Count("pk", filter=Q(value__gte=low_below,
+                                                             value__lt=high_from)),
+                            band_high=Count("pk", filter=Q(value__gte=high_from)))):
+                rows.append(Semestersum(
+                    kommune_id=kommune_id, instrument_id=instrument_id,
+                    observations=observations.get(row["period"], 0), low_below=low_below,
+                    high_from=high_from, **row))
+        Semestersum.objects.bulk_create(rows, batch_size=2000)
+
+
+# Any number, the same in every process: the advisory lock's class for `refresh_sums`.
+SUM_LOCK = 7301
 
 
 def observations_of(kommune: Kommune | None = None) -> QuerySet[Observasjon]:
@@ -194,8 +255,10 @@ def rebuild(kommune: Kommune | None = None, *, chunk_size: int = CHUNK) -> int:
         stale = Resultat.objects.exclude(observasjon__status__in=DONE_STATUSES)
         if kommune is not None:
             stale = stale.filter(observasjon__runde__kommune=kommune)
+        touched = _sum_keys(stale)
         Resultatverdi.objects.filter(resultat__in=stale).delete()
         stale.delete()
+        refresh_sums(touched)
     return store_results(observations_of(kommune).filter(status__in=DONE_STATUSES),
                          chunk_size=chunk_size)
 

@@ -43,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from math import sqrt
 from statistics import stdev
 from typing import Any
 
@@ -71,6 +72,7 @@ from observasjoner.models import (
     Resultat,
     Resultatverdi,
     Semester,
+    Semestersum,
 )
 
 # Udir's rule for the parent survey, used for every report to politicians.
@@ -288,12 +290,38 @@ class ObservationSet:
         counts of `band_counts`: one query per instrument, shared by the trend, a
         semester's totals and its bands."""
         if instrument not in self._per_semester:
-            found: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-            for row in self.values(DOMAIN, instrument).values("period", "code").annotate(
-                    **FIGURE_AGGREGATES, **band_counts(self.specs[instrument])):
-                found[row["period"]][row["code"]] = dict(row)
+            found = self._summed_semesters(instrument)
+            if found is None:
+                found = defaultdict(dict)
+                for row in self.values(DOMAIN, instrument).values("period", "code").annotate(
+                        **FIGURE_AGGREGATES, **band_counts(self.specs[instrument])):
+                    found[row["period"]][row["code"]] = dict(row)
             self._per_semester[instrument] = dict(found)
         return self._per_semester[instrument]
+
+    def _summed_semesters(self, instrument: str) -> dict[int, dict[str, dict[str, Any]]] | None:
+        """`semester_figures` from the municipality's `Semestersum` rows, a few per semester
+        whatever the history: only for the whole municipality (no kindergarten, network,
+        cohort or age group narrows it), and only while every row agrees with the stored
+        results' observation counts (`_contents`) and the instrument's band limits; None
+        otherwise, and the figures are aggregated from the results themselves."""
+        filters = self.filters
+        if (self.barnehage_ids is not None or self.avdeling_ids is not None
+                or filters.nettverk or filters.pulje or filters.age_group):
+            return None
+        spec, instrument_id = self.specs[instrument], self._instrument_id(instrument)
+        expected = {period: n for period, found_id, n in self._contents
+                    if found_id == instrument_id}
+        sums = Semestersum.objects.filter(kommune=self.kommune, instrument_id=instrument_id)
+        if self.periods is not None:
+            sums = sums.filter(period__in=self.periods)
+        found: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in sums.order_by("period", "code"):
+            if (row.observations != expected.get(row.period) or row.low_below != spec.low_below
+                    or row.high_from != spec.high_from):
+                return None
+            found[row.period][row.code] = _summed_figures(row)
+        return found if set(found) == set(expected) else None
 
     @cached_property
     def semesters(self) -> list[SemesterKey]:
@@ -502,6 +530,19 @@ FIGURE_AGGREGATES = {
 }
 
 
+def _summed_figures(row: Semestersum) -> dict[str, Any]:
+    """The aggregates of `FIGURE_AGGREGATES` and `band_counts` from a semester's sums."""
+    n = row.n
+    mean = row.total / n if n and row.total is not None else None
+    sd = None
+    if n > 1 and row.total is not None and row.squares is not None:
+        sd = sqrt(max(row.squares - row.total * row.total / n, 0.0) / (n - 1))
+    return {"period": row.period, "code": row.code, "n": n, "rows": row.rows, "mean": mean,
+            "sd": sd, "low": row.low, "high": row.high,
+            f"band_{scoring.LOW}": row.band_low, f"band_{scoring.MIDDLE}": row.band_middle,
+            f"band_{scoring.HIGH}": row.band_high}
+
+
 def _figure(row: dict[str, Any] | None, spec: scoring.InstrumentSpec,
             threshold: float | None, min_n: int) -> Figure:
     """A `Figure` from one row of `FIGURE_AGGREGATES`, banded by the scoring module."""
@@ -531,6 +572,31 @@ class GroupFigures:
     @property
     def suppressed(self) -> bool:
         return any(fig.suppressed for fig in self.figures.values())
+
+    @property
+    def small(self) -> bool:
+        """Fewer than 5 observations behind the group (see `Figure.small`)."""
+        return 0 < self.n < PRIVACY_MIN_N
+
+    @property
+    def margin(self) -> float | None:
+        """How far the group's weakest domain lies above its research threshold (negative:
+        below it); None when no domain has both a mean and a threshold."""
+        margins = [fig.mean - fig.threshold for fig in self.figures.values()
+                   if fig.mean is not None and fig.threshold is not None]
+        return min(margins) if margins else None
+
+    @property
+    def below_threshold(self) -> list[str]:
+        """Codes of the domains whose mean is not above their research threshold."""
+        return [code for code, fig in self.figures.items() if fig.above_threshold is False]
+
+
+def worst_first(groups: Iterable[GroupFigures]) -> list[GroupFigures]:
+    """Groups ordered for acting on them: the furthest below a research threshold first
+    (by `GroupFigures.margin`), then by label; groups without a mean (suppressed) last."""
+    return sorted(groups, key=lambda group: (group.margin is None, group.margin or 0.0,
+                                             group.label.casefold()))
 
 
 # Per grouping: the columns of the group's key and of its label.

@@ -10,8 +10,8 @@ from statistics import fmean
 import pytest
 from django.utils import translation
 
-from observasjoner import scoring
-from observasjoner.models import Observasjon
+from observasjoner import results, scoring
+from observasjoner.models import Instrument, Observasjon, Semestersum
 from rapporter import selectors
 from rapporter.selectors import PRIVACY_MIN_N, Filters, SemesterKey
 from tests.rapporter.dashboards.factories import (
@@ -190,3 +190,59 @@ def test_the_figures_take_the_same_queries_when_the_data_grows(
         rows = selectors.load_observations(kommune, instruments=instruments).narrow(
             avdeling_ids=[department.pk]).rows
     assert rows and {row.avdeling_id for row in rows} == {department.pk}
+
+
+def _without_sums(data: selectors.ObservationSet, instrument: str) -> dict:
+    saved = list(Semestersum.objects.all())
+    Semestersum.objects.all().delete()
+    try:
+        fresh = selectors.load_observations(data.kommune, filters=data.filters)
+        assert fresh._summed_semesters(instrument) is None
+        return fresh.semester_figures(instrument)
+    finally:
+        Semestersum.objects.bulk_create(saved)
+
+
+def assert_same_figures(have: dict, want: dict) -> None:
+    assert have.keys() == want.keys()
+    for period, codes in want.items():
+        assert have[period].keys() == codes.keys()
+        for code, row in codes.items():
+            for name, value in row.items():
+                assert have[period][code][name] == (
+                    value if value is None or isinstance(value, (int, str))
+                    else pytest.approx(value)), (period, code, name)
+
+
+def test_the_trend_reads_semester_sums_while_they_agree_with_the_results(world):
+    """The municipality's trend comes from a few `Semestersum` rows per semester, equal to
+    aggregating every stored result; a sum that no longer matches (an observation deleted
+    behind the writer's back, band limits changed) is not used until it is refreshed."""
+    kommune, _obs = build_dataset(world)
+    observer = world.users["observer"]
+    avdelinger = [avdeling for barnehage in grow_kommune(kommune, observer, 4, prefix="S")
+                  for avdeling in barnehage.avdelinger.all()]
+    add_random_history(kommune, observer, avdelinger,
+                       ((2023, "spring"), (2023, "autumn"), (2024, "autumn")), 3)
+    data = selectors.load_observations(kommune)
+    for instrument in data.instrument_codes():
+        summed = data._summed_semesters(instrument)
+        assert summed is not None
+        assert_same_figures(summed, _without_sums(data, instrument))
+    # Narrowed to kindergartens or a network, the figures come from the results.
+    assert selectors.load_observations(
+        kommune, barnehage_ids=[avdelinger[0].barnehage_id])._summed_semesters("prek") is None
+
+    gone = Observasjon.objects.filter(runde__kommune=kommune, resultat__counts=True,
+                                      instrument__code="prek").first()
+    gone.delete()  # cascades to its stored result, past `store_results`
+    data = selectors.load_observations(kommune)
+    assert data._summed_semesters("prek") is None
+    check_everything(kommune)
+
+    results.rebuild(kommune)
+    assert selectors.load_observations(kommune)._summed_semesters("prek") is not None
+    Instrument.objects.filter(code="prek").update(low_below=3)
+    data = selectors.load_observations(kommune)
+    assert data._summed_semesters("prek") is None
+    check_everything(kommune)
