@@ -9,6 +9,7 @@ SQL (`rapporter.selectors`) instead of reading every score on every request.
     store_results(observation_ids)        # (re)compute and store, in bulk
     rebuild(kommune=None)                 # everything of a municipality (or all)
     differences(kommune=None)             # stored != recomputed, as readable lines
+    sum_differences(kommune=None)         # semester sums != the stored results summed
 
 `store_results` works in chunks of `CHUNK` observations with about a dozen queries per
 chunk whatever the chunk's size (observations, rounds, cycles, scores, the old rows out,
@@ -201,9 +202,7 @@ def refresh_sums(keys: Iterable[SumKey]) -> None:
     from the stored results, inside the caller's transaction. On PostgreSQL a
     transaction-level advisory lock per municipality makes two writers of one
     municipality take turns, so the second sums what the first committed."""
-    groups: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for kommune_id, instrument_id, period in keys:
-        groups[(kommune_id, instrument_id)].add(period)
+    groups = _by_kommune_and_instrument(keys)
     if not groups:
         return
     with transaction.atomic():
@@ -212,32 +211,71 @@ def refresh_sums(keys: Iterable[SumKey]) -> None:
                 for kommune_id in sorted({kommune_id for kommune_id, _ in groups}):
                     cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
                                    [SUM_LOCK, kommune_id])
-        limits = {pk: (float(low), float(high)) for pk, low, high in Instrument.objects.filter(
-            pk__in={instrument_id for _, instrument_id in groups}).values_list(
-            "pk", "low_below", "high_from")}
-        rows = []
-        for (kommune_id, instrument_id), periods in sorted(groups.items()):
+        for (kommune_id, instrument_id), periods in groups.items():
             Semestersum.objects.filter(kommune_id=kommune_id, instrument_id=instrument_id,
                                        period__in=periods).delete()
-            low_below, high_from = limits[instrument_id]
-            scope = {"kommune_id": kommune_id, "instrument_id": instrument_id,
-                     "period__in": periods, "counts": True}
-            observations = dict(Resultat.objects.filter(**scope).order_by().values_list(
-                "period").annotate(n=Count("pk")).values_list("period", "n"))
-            for row in (Resultatverdi.objects.filter(kind=DOMAIN, **scope).order_by()
-                        .values("period", "code").annotate(
-                            n=Count("value"), rows=Count("pk"), total=Sum("value"),
-                            squares=Sum(F("value") * F("value")), low=Min("value"),
-                            high=Max("value"),
-                            band_low=Count("pk", filter=Q(value__lt=low_below)),
-                            band_middle=Count("pk", filter=Q(value__gte=low_below,
-                                                             value__lt=high_from)),
-                            band_high=Count("pk", filter=Q(value__gte=high_from)))):
-                rows.append(Semestersum(
-                    kommune_id=kommune_id, instrument_id=instrument_id,
-                    observations=observations.get(row["period"], 0), low_below=low_below,
-                    high_from=high_from, **row))
-        Semestersum.objects.bulk_create(rows, batch_size=2000)
+        Semestersum.objects.bulk_create(_summed(groups), batch_size=2000)
+
+
+def _by_kommune_and_instrument(keys: Iterable[SumKey]) -> dict[tuple[int, int], set[int]]:
+    groups: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for kommune_id, instrument_id, period in keys:
+        groups[(kommune_id, instrument_id)].add(period)
+    return dict(sorted(groups.items()))
+
+
+def _summed(groups: dict[tuple[int, int], set[int]]) -> list[Semestersum]:
+    """The sums of the stored results of these semesters, as unsaved rows."""
+    limits = {pk: (float(low), float(high)) for pk, low, high in Instrument.objects.filter(
+        pk__in={instrument_id for _, instrument_id in groups}).values_list(
+        "pk", "low_below", "high_from")}
+    rows = []
+    for (kommune_id, instrument_id), periods in groups.items():
+        low_below, high_from = limits[instrument_id]
+        scope = {"kommune_id": kommune_id, "instrument_id": instrument_id,
+                 "period__in": periods, "counts": True}
+        observations = dict(Resultat.objects.filter(**scope).order_by().values_list(
+            "period").annotate(n=Count("pk")).values_list("period", "n"))
+        for row in (Resultatverdi.objects.filter(kind=DOMAIN, **scope).order_by()
+                    .values("period", "code").annotate(
+                        n=Count("value"), rows=Count("pk"), total=Sum("value"),
+                        squares=Sum(F("value") * F("value")), low=Min("value"),
+                        high=Max("value"),
+                        band_low=Count("pk", filter=Q(value__lt=low_below)),
+                        band_middle=Count("pk", filter=Q(value__gte=low_below,
+                                                         value__lt=high_from)),
+                        band_high=Count("pk", filter=Q(value__gte=high_from)))):
+            rows.append(Semestersum(
+                kommune_id=kommune_id, instrument_id=instrument_id,
+                observations=observations.get(row["period"], 0), low_below=low_below,
+                high_from=high_from, **row))
+    return rows
+
+
+def sum_differences(kommune: Kommune | None = None) -> Iterator[str]:
+    """Where the stored semester sums differ from summing the stored results again."""
+    results = Resultat.objects.filter(counts=True)
+    stored = Semestersum.objects.all()
+    if kommune is not None:
+        results, stored = results.filter(kommune=kommune), stored.filter(kommune=kommune)
+    fields = [f.attname for f in Semestersum._meta.concrete_fields if f.attname != "id"]
+
+    def key(row: Semestersum) -> tuple:
+        return (row.kommune_id, row.instrument_id, row.period, row.code)
+
+    def signature(row: Semestersum) -> tuple:
+        return tuple(round(value, 9) if isinstance(value, float) else value
+                     for value in (getattr(row, name) for name in fields))
+
+    expected = {key(row): row for row in _summed(_by_kommune_and_instrument(
+        _sum_keys(results)))}
+    have = {key(row): row for row in stored}
+    for found in sorted(expected.keys() | have.keys()):
+        want, got = expected.get(found), have.get(found)
+        if want is None or got is None or signature(want) != signature(got):
+            yield (f"semester sum {found}: stored "
+                   f"{signature(got) if got else None} != summed "
+                   f"{signature(want) if want else None}")
 
 
 # Any number, the same in every process: the advisory lock's class for `refresh_sums`.
@@ -255,10 +293,12 @@ def rebuild(kommune: Kommune | None = None, *, chunk_size: int = CHUNK) -> int:
         stale = Resultat.objects.exclude(observasjon__status__in=DONE_STATUSES)
         if kommune is not None:
             stale = stale.filter(observasjon__runde__kommune=kommune)
-        touched = _sum_keys(stale)
         Resultatverdi.objects.filter(resultat__in=stale).delete()
         stale.delete()
-        refresh_sums(touched)
+        # Every sum is written again with the results below; until then readers sum the
+        # stored results themselves.
+        sums = Semestersum.objects.all()
+        (sums.filter(kommune=kommune) if kommune is not None else sums).delete()
     return store_results(observations_of(kommune).filter(status__in=DONE_STATUSES),
                          chunk_size=chunk_size)
 

@@ -959,7 +959,8 @@ def store_results(observation_ids: list[int]) -> float:
     The results are computed by `observasjoner.results.compute` (the scoring module's
     arithmetic, exactly what `store_results` stores) and loaded with COPY like the scores
     they come from: `store_results`' row-by-row `bulk_create` of some five million value
-    rows would take most of a national seed's time. The seed's tests check the loaded rows
+    rows would take most of a national seed's time. The semester sums are then refreshed
+    from the loaded rows, as `store_results` does. The seed's tests check the loaded rows
     against a recomputation (`results.differences`)."""
     started = time.perf_counter()
     heads = CopyTable(Resultat, [str(f.column) for f in Resultat._meta.concrete_fields])
@@ -968,8 +969,11 @@ def store_results(observation_ids: list[int]) -> float:
     head_fields = [f.attname for f in Resultat._meta.concrete_fields]
     value_fields = [f.attname for f in Resultatverdi._meta.concrete_fields]
     ids = sorted(observation_ids)
+    touched: set[results.SumKey] = set()
     for start in range(0, len(ids), RESULT_CHUNK):
         computed = list(results.compute(ids[start:start + RESULT_CHUNK]).values())
+        touched |= {(item.resultat.kommune_id, item.resultat.instrument_id,
+                     item.resultat.period) for item in computed}
         heads.copy(heads.line(*(getattr(item.resultat, name) for name in head_fields))
                    for item in computed)
         verdier = [verdi for item in computed for verdi in item.verdier]
@@ -979,6 +983,7 @@ def store_results(observation_ids: list[int]) -> float:
             next_id += 1
         values.copy(values.line(*(getattr(verdi, name) for name in value_fields))
                     for verdi in verdier)
+    results.refresh_sums(touched)
     return time.perf_counter() - started
 
 

@@ -24,7 +24,7 @@ from observasjoner.models import (
     Skaar,
     Syklus,
 )
-from observasjoner.results import differences
+from observasjoner.results import differences, sum_differences
 from observasjoner.tilsyn.models import Tilsyn
 from rapporter import scale
 from rapporter.models import Rapport
@@ -137,6 +137,7 @@ def test_a_tiny_seed_has_the_shape_and_proportions_of_the_sizes(db):
     # Every locked observation has its stored result, equal to a recomputation.
     assert Resultat.objects.filter(kommune__in=kommuner).count() == locked.count()
     assert not list(differences(kommuner[0]))
+    assert not list(sum_differences(kommuner[0]))
     assert report.counts["observations"] == observations.count()
     assert report.counts["scores"] == Skaar.objects.filter(
         syklus__observasjon__in=observations).count()

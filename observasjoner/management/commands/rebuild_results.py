@@ -19,16 +19,23 @@ def kommune_or_none(slug: str | None) -> Kommune | None:
 
 
 def check(command: BaseCommand, kommune: Kommune | None) -> None:
-    """Prints every observation whose stored result differs from its recomputation and
-    fails (exit status 1) when there is one."""
+    """Prints every observation whose stored result differs from its recomputation, and
+    every semester sum that differs from the stored results summed again, and fails (exit
+    status 1) when there is one."""
     found = 0
     for line in results.differences(kommune):
         found += 1
         command.stdout.write(line)
-    if found:
+    sums = 0
+    for line in results.sum_differences(kommune):
+        sums += 1
+        command.stdout.write(line)
+    if found or sums:
         raise CommandError(f"{found} observation(s) with a stored result that differs from "
-                           "the recomputation: run manage.py rebuild_results.")
-    command.stdout.write("Every stored result equals its recomputation from the raw scores.")
+                           f"the recomputation and {sums} semester sum(s) that differ from "
+                           "the stored results: run manage.py rebuild_results.")
+    command.stdout.write("Every stored result equals its recomputation from the raw scores, "
+                         "and every semester sum the stored results summed.")
 
 
 class Command(BaseCommand):
