@@ -866,12 +866,15 @@ class RoundProgress:
 
 
 def round_progress(kommune, *, barnehage_ids: Iterable[int] | None = None,
-                   filters: Filters = Filters(), runder=None) -> list[RoundProgress]:
-    """Rounds of the municipality, newest first, with counts by status: two queries.
+                   filters: Filters = Filters(), runder=None,
+                   newest: int | None = None) -> list[RoundProgress]:
+    """Rounds of the municipality, newest first, with counts by status: two queries (three
+    with `newest`).
 
     `runder` narrows the rounds (pass `Observasjonsrunde.objects.visible_to(user)` so a
     leader does not see a round still in planning); with `barnehage_ids`, rounds without
-    an observation there are left out.
+    an observation there are left out. `newest` keeps only that many of the newest rounds,
+    chosen before any observation is counted, so years of rounds cost what a few do.
     """
     observations = Q(observasjoner__double_coding_of__isnull=True)
     if barnehage_ids is not None:
@@ -889,14 +892,23 @@ def round_progress(kommune, *, barnehage_ids: Iterable[int] | None = None,
         return Count("observasjoner", filter=observations & Q(observasjoner__status__in=statuses))
 
     runder = (runder if runder is not None else Observasjonsrunde.objects).filter(
-        kommune=kommune).annotate(
+        kommune=kommune)
+    if filters.semester:
+        runder = runder.filter(year=filters.semester.year, semester=filters.semester.semester)
+    if newest is not None:
+        chosen = runder
+        if barnehage_ids is not None:
+            chosen = chosen.filter(
+                observasjoner__avdeling__barnehage_id__in=list(barnehage_ids)).distinct()
+        runder = Observasjonsrunde.objects.filter(pk__in=list(
+            chosen.order_by("-year", "-start_date", "-pk").values_list("pk", flat=True)[
+                :newest]))
+    runder = runder.annotate(
         planned=count(Observasjon.Status.PLANNED),
         in_progress=count(Observasjon.Status.IN_PROGRESS),
         submitted=count(*COUNTING_STATUSES),
         total=Count("observasjoner", filter=observations),
     ).prefetch_related("puljer").order_by("-year", "-start_date")
-    if filters.semester:
-        runder = runder.filter(year=filters.semester.year, semester=filters.semester.semester)
     if barnehage_ids is not None:
         runder = runder.filter(total__gt=0)
     return [RoundProgress(runde, runde.planned, runde.in_progress, runde.submitted, runde.total)

@@ -157,6 +157,21 @@ def test_round_progress_counts_by_status(data, world):
     assert progress["autumn"].done_share == 1
 
 
+def test_round_progress_keeps_the_newest_rounds_with_the_same_counts(data, world,
+                                                                    django_assert_num_queries):
+    kommune, _obs = data
+    every = selectors.round_progress(kommune)
+    assert len(every) >= 2
+    with django_assert_num_queries(3):
+        newest = selectors.round_progress(kommune, newest=1)
+    assert [(item.runde, item.planned, item.submitted, item.total) for item in newest] == [
+        (item.runde, item.planned, item.submitted, item.total) for item in every[:1]]
+    sibling = [world.barnehage["sibling"].pk]
+    assert [item.runde for item in selectors.round_progress(
+        kommune, barnehage_ids=sibling, newest=5)] == [
+        item.runde for item in selectors.round_progress(kommune, barnehage_ids=sibling)]
+
+
 def test_semester_key_parsing():
     assert SemesterKey.parse("2025-autumn") == SemesterKey.of(2025, "autumn")
     assert SemesterKey.parse("nonsense") is None and SemesterKey.parse("2025-summer") is None
