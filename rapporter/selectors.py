@@ -759,8 +759,10 @@ def band_drops(data: ObservationSet, *, semester: SemesterKey | None = None) -> 
     """Departments observed in `semester` (default: the selected one) whose domain band is
     lower than at their previous counting observation with the same instrument.
 
-    Two queries: the semester's observations, each with the id of its department's
-    previous counting observation (a subquery), then both sets' domain scores.
+    Three queries: the semester's observations, each with the id of its department's
+    previous counting observation (a subquery); the semester's domain scores; the domain
+    scores of those previous observations (the same subquery again, in the database, so
+    thousands of ids never travel through Python).
     """
     semester = semester or data.selected_semester
     if semester is None:
@@ -774,20 +776,24 @@ def band_drops(data: ObservationSet, *, semester: SemesterKey | None = None) -> 
     # The latest earlier semester first: the department's index gives it in one step.
     earlier = earlier.order_by("-period", "-observasjon_id")
     current = data.results().filter(period=semester.period, instrument_id__in=list(codes))
+    with_previous = current.annotate(previous=Subquery(earlier.values("observasjon_id")[:1]))
     latest: dict[tuple[int, int], tuple] = {}
-    for row in current.annotate(previous=Subquery(earlier.values("observasjon_id")[:1])).order_by(
+    for row in with_previous.order_by(
             "runde__year", "runde__start_date", "observasjon_id").values_list(
             "observasjon_id", "previous", "avdeling_id", "avdeling__name", "barnehage_id",
             "barnehage__name", "instrument_id"):
         latest[row[2], row[6]] = row  # the last one of the semester wins
-    wanted = [pk for row in latest.values() if row[1] is not None for pk in row[:2]]
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
     periods: dict[int, int] = {}
-    for resultat_id, code, value, period in Resultatverdi.objects.filter(
-            resultat_id__in=wanted, kind=DOMAIN).order_by().values_list(
-            "resultat_id", "code", "value", "period"):
-        scores[resultat_id][code] = value
-        periods[resultat_id] = period
+    semester_scores = data._scoped(Resultatverdi.objects.filter(
+        kind=DOMAIN, period=semester.period, instrument_id__in=list(codes)))
+    previous_scores = Resultatverdi.objects.filter(
+        kind=DOMAIN, resultat_id__in=with_previous.values("previous"))
+    for scope in (semester_scores, previous_scores):
+        for resultat_id, code, value, period in scope.order_by().values_list(
+                "resultat_id", "code", "value", "period"):
+            scores[resultat_id][code] = value
+            periods[resultat_id] = period
     drops = []
     for (after_id, before_id, avdeling_id, avdeling_name, barnehage_id, barnehage_name,
          instrument_id) in latest.values():
