@@ -182,8 +182,9 @@ class ActionPlanFigures:
     @cached_property
     def _counts(self) -> list[dict[str, Any]]:
         """Per kindergarten and status: how many plans, and how many of them overdue."""
-        return list(self._queryset.order_by().values("barnehage_id", "status").annotate(
-            n=Count("pk"), late=Count("pk", filter=overdue_condition(self.reference_day))))
+        return [dict(row) for row in self._queryset.order_by().values(
+            "barnehage_id", "status").annotate(
+            n=Count("pk"), late=Count("pk", filter=overdue_condition(self.reference_day)))]
 
     @property
     def total(self) -> int:

@@ -23,6 +23,8 @@ from rapporter.selectors import BAND_LABELS, Figure
 
 TEXT, NUMBER, SCORE, FIGURE, SHARE, DATE = "text", "number", "score", "figure", "share", "date"
 SMALL_N_NOTE = gettext_lazy("fewer than 5 observations: read with care")
+# The word beside the n of such a group: the mark is text, not a colour only.
+SMALL_N_MARK = gettext_lazy("few")
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,24 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
+    # On the page, only the first `limit` rows (a download has them all), with a link to
+    # the page showing every row (`more_url`).
+    limit: int | None = None
+    more_url: str = ""
+
+    @property
+    def shown_rows(self) -> list[list[Any]]:
+        return self.rows[:self.limit] if self.limit is not None else self.rows
+
+    @property
+    def truncated(self) -> bool:
+        return self.limit is not None and len(self.rows) > self.limit
 
     @property
     def html_rows(self) -> list[list[HtmlCell]]:
         return [[HtmlCell(cell_html(column, value), column.kind != TEXT)
                  for column, value in zip(self.columns, row, strict=True)]
-                for row in self.rows]
+                for row in self.shown_rows]
 
     def export_header(self) -> list[str]:
         header = []
@@ -129,11 +143,16 @@ def figure_html(fig: Figure) -> SafeString:
                            "</small></span>", _("Fewer than 5 observations"), fig.n)
     if fig.mean is None:
         return mark_safe('<span class="text-body-secondary">– <small>n=0</small></span>')
-    small = format_html(' <abbr class="text-danger-emphasis fw-semibold" title="{}">*</abbr>',
-                        SMALL_N_NOTE) if fig.small else ""
+    small = small_n_html() if fig.small else ""
     return format_html('<span class="text-nowrap">{} <span class="badge band-{}">{}</span> '
                        "<small>n={}{}</small></span>", _number(fig.mean), fig.band,
                        fig.band_label, fig.n, small)
+
+
+def small_n_html() -> SafeString:
+    """The text mark of a group under 5 observations ("few"), its meaning in the title."""
+    return format_html(' <abbr class="small-n" title="{}">{}</abbr>', SMALL_N_NOTE,
+                       SMALL_N_MARK)
 
 
 def export_values(column: Column, value: Any) -> list[Any]:

@@ -8,12 +8,21 @@ with `rapporter.charts` and lists every figure in a table that downloads as CSV 
 
 Filters (semester, instrument, network, cohort, age group) are a GET form, so a filtered
 view is a link that can be shared.
+
+The municipality's and a kindergarten's page open with "Needs attention" (`attention`):
+departments that fell a band, groups under a research threshold, overdue action plans,
+supervision follow-ups due and the current round's progress, each a count, its first few
+items and a link to its full list. Below it one section at a time (`section_tabs`,
+`?section=<key>`): each is a page of its own without JavaScript, and htmx fetches only
+the `dashboard-sections` part of the template. Groups come worst first
+(`selectors.worst_first`); a page lists the worst `GROUP_LIMIT` groups with a link to all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from types import SimpleNamespace
 
 from django import forms
@@ -22,8 +31,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from barnehager import downloads
 from barnehager.access import (
@@ -34,7 +44,7 @@ from barnehager.access import (
     scope_of,
 )
 from barnehager.decorators import role_required
-from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje, User
+from barnehager.models import AgeGroup, Avdeling, Barnehage, Kommune, Nettverk, Pulje
 from handleplaner import selectors as plan_selectors
 from handleplaner.models import GoalReached, Handleplan
 from handleplaner.models import Status as PlanStatus
@@ -50,6 +60,7 @@ from rapporter.dashboards.tables import (
     NUMBER,
     SCORE,
     SHARE,
+    SMALL_N_MARK,
     Column,
     Link,
     Score,
@@ -59,6 +70,15 @@ from rapporter.dashboards.tables import (
 from rapporter.selectors import BAND_LABELS, BANDS, Filters, ObservationSet, SemesterKey
 
 DASHBOARD_ROLES = (*MUNICIPAL_ROLES, ROLE_LEADER)
+# A group panel shows its worst groups only (a download and "show all" give every one), so
+# a municipality of 700 kindergartens does not put 700 rows on the page.
+GROUP_LIMIT = 10
+# The items each box of "Needs attention" names before its link to the full list.
+ATTENTION_ITEMS = 3
+# Lists that grow with the kindergartens, shown in part with a link to all their rows.
+LONG_TABLES = {"band-drops": "band-drops", "plans-overdue": "action-plans",
+               "plans-by-kindergarten": "action-plans"}
+LONG_TABLE_LIMIT = 25
 GROUP_TITLES = {
     "barnehage": gettext_lazy("By kindergarten"),
     "avdeling": gettext_lazy("By department"),
@@ -96,6 +116,37 @@ class Section:
     empty: str = ""
     # Plain-language conclusions (rapporter.conclusions), printed as a list.
     sentences: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A section of the page, reached by its own address (`?section=<key>`)."""
+
+    key: str
+    title: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    text: str
+    url: str | None = None
+    detail: str = ""
+    small: bool = False
+
+
+@dataclass
+class Attention:
+    """One box of "Needs attention": a count, the first few items, links to the lists."""
+
+    key: str
+    title: str
+    count: int
+    items: list[AttentionItem] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    empty: str = ""
+    progress: selectors.RoundProgress | None = None
 
 
 def consults_in(user, kommune) -> bool:
@@ -154,16 +205,93 @@ class DashboardFilterForm(forms.Form):
 
 
 def _query(request) -> str:
-    """The page's filters as a query string, without the download parameters."""
+    """The page's filters as a query string, without the download and section
+    parameters."""
     params = request.GET.copy()
-    for key in ("format", "table"):
+    for key in ("format", "table", "section", "all"):
         params.pop(key, None)
     return params.urlencode()
+
+
+def section_url(query: str, key: str, anchor: str = "dashboard-sections", **extra) -> str:
+    """The page's own address showing section `key` (filters kept), at `anchor`."""
+    params = "&".join(part for part in (query, f"section={key}", *(
+        f"{name}={value}" for name, value in extra.items())) if part)
+    return f"?{params}" + (f"#{anchor}" if anchor else "")
+
+
+class Reads:
+    """The reads of one dashboard page, each made once: "Needs attention" and the section
+    shown share them, so the page's queries stay few and do not depend on the section."""
+
+    def __init__(self, request, kommune: Kommune, data: ObservationSet,
+                 barnehage: Barnehage | None = None):
+        self.user = request.user
+        self.kommune = kommune
+        self.data = data
+        self.barnehage = barnehage
+        self.scope_ids = [barnehage.pk] if barnehage else None
+        self.semester = data.selected_semester
+        # A chosen semester narrows supervisions and action plans to its year, as the
+        # annual report of that year counts them.
+        self.year = data.filters.semester.year if data.filters.semester else None
+        self._groups: dict[tuple[str, str], list[selectors.GroupFigures]] = {}
+
+    @cached_property
+    def barnehager(self) -> QuerySet[Barnehage]:
+        return selectors.kindergartens_in_scope(self.kommune, barnehage_ids=self.scope_ids,
+                                                filters=self.data.filters)
+
+    def groups(self, instrument: str, by: str) -> list[selectors.GroupFigures]:
+        """The semester's groups, worst first (`selectors.worst_first`)."""
+        if (instrument, by) not in self._groups:
+            self._groups[instrument, by] = selectors.worst_first(selectors.domain_by(
+                self.data, instrument, by, semester=self.semester))
+        return self._groups[instrument, by]
+
+    @cached_property
+    def band_drops(self) -> list[selectors.BandDrop]:
+        return selectors.band_drops(self.data, semester=self.semester)
+
+    @cached_property
+    def rounds(self) -> list[selectors.RoundProgress]:
+        return selectors.round_progress(
+            self.kommune, barnehage_ids=self.scope_ids, filters=self.data.filters,
+            runder=Observasjonsrunde.objects.visible_to(self.user))
+
+    @cached_property
+    def plans(self):
+        return plan_selectors.action_plan_figures(
+            Handleplan.objects.visible_to(self.user).filter(barnehage__in=self.barnehager),
+            year=self.year)
+
+    @cached_property
+    def follow_ups(self) -> list[Tilsyn]:
+        """Open concerns (intensified supervision) with the follow-up each calls for."""
+        return list(Tilsyn.objects.visible_to(self.user).filter(
+            barnehage__in=self.barnehager).open_concerns().select_related("barnehage")
+            .order_by("follow_up_date", "barnehage__name"))
+
+    @cached_property
+    def reports_due(self) -> int | None:
+        """Kindergartens with no supervision report published for two years (Danish law
+        only; None elsewhere)."""
+        if self.kommune.country != tilsyn_selectors.REPORT_DUTY_COUNTRY:
+            return None
+        return tilsyn_selectors.overdue_reports(self.user).filter(
+            pk__in=self.barnehager).count()
 
 
 def _wanted_table(request) -> str | None:
     """The key of the table a download asks for (`?table=`): only it is computed."""
     return request.GET.get("table") or None
+
+
+def _section_request(request) -> bool:
+    """htmx asks for another section (chosen in the section menu); a history restore
+    (htmx going back without a cached page) gets the whole page."""
+    return bool(request.htmx and not request.htmx.history_restore_request
+                and request.htmx.target == "dashboard-sections")
 
 
 def _respond(request, template: str, context: dict, sections: list[Section], page: str):
@@ -175,12 +303,23 @@ def _respond(request, template: str, context: dict, sections: list[Section], pag
         if fmt not in downloads.FORMATS or key not in panels:
             raise Http404(_("No such table."))
         return download(panels[key].table, fmt, page)
+    show_all = request.GET.get("all")
     for panel in panels.values():
+        table = panel.table
+        if (table.key in LONG_TABLES and table.limit is None and show_all != table.key
+                and len(table.rows) > LONG_TABLE_LIMIT):
+            table.limit = LONG_TABLE_LIMIT
+            table.more_url = section_url(query, LONG_TABLES[table.key], f"table-{table.key}",
+                                         all=table.key)
         prefix = f"?{query}&" if query else "?"
         panel.csv_url = f"{prefix}table={panel.table.key}&format=csv"
         panel.xlsx_url = f"{prefix}table={panel.table.key}&format=xlsx"
     context["sections"] = sections
-    return render(request, template, context)
+    if _section_request(request):
+        template = f"{template}#dashboard-sections"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # Views ---------------------------------------------------------------------------------
@@ -215,10 +354,8 @@ def kommune_dashboard(request, slug: str):
     query = _query(request)
     context = {"kommune": kommune, "form": form, "filters": filters, "data": data,
                "query": query, "semester": data.selected_semester}
-    sections = overview_sections(request, kommune, data, query=query,
-                                 only=_wanted_table(request))
-    return _respond(request, "rapporter/dashboard/overview.html", context, sections,
-                    f"{kommune.slug}-dashboard")
+    return _overview(request, kommune, data, context, query=query,
+                     page=f"{kommune.slug}-dashboard")
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -239,10 +376,29 @@ def barnehage_dashboard(request, pk: int):
     context = {"kommune": kommune, "barnehage": barnehage, "form": form, "filters": filters,
                "data": data, "query": query, "semester": data.selected_semester,
                "may_see_kommune": consults_in(request.user, kommune)}
+    return _overview(request, kommune, data, context, query=query, barnehage=barnehage,
+                     page=f"{barnehage.name}-dashboard")
+
+
+def _overview(request, kommune: Kommune, data: ObservationSet, context: dict, *, query: str,
+              page: str, barnehage: Barnehage | None = None):
+    """A municipality's or a kindergarten's page: "Needs attention" first, then one
+    section at a time (`?section=`, htmx swaps it in; every section is a page of its own
+    without JavaScript). A download (`?table=`) builds only its table."""
+    reads = Reads(request, kommune, data, barnehage)
+    only = _wanted_table(request)
+    tabs = section_tabs(data, barnehage, query, request.GET.get("section"))
+    current = next((tab for tab in tabs if tab.current), None)
     sections = overview_sections(request, kommune, data, query=query, barnehage=barnehage,
-                                 only=_wanted_table(request))
-    return _respond(request, "rapporter/dashboard/overview.html", context, sections,
-                    f"{barnehage.name}-dashboard")
+                                 only=only, reads=reads,
+                                 selected=current.key if current else None,
+                                 show_all=request.GET.get("all") or None)
+    if only is None:
+        context["tabs"] = tabs
+        context["current_tab"] = current
+        if not _section_request(request):
+            context["attention"] = attention(reads, query)
+    return _respond(request, "rapporter/dashboard/overview.html", context, sections, page)
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -267,52 +423,201 @@ def avdeling_dashboard(request, pk: int):
 
 # Sections ------------------------------------------------------------------------------
 
+SECTION_TITLES = {
+    "conclusions": gettext_lazy("What the figures mean"),
+    "rounds": gettext_lazy("Observation rounds"),
+    "band-drops": gettext_lazy("Fell a band"),
+    "supervision": gettext_lazy("Supervision"),
+    "action-plans": gettext_lazy("Action plans"),
+    "focus": gettext_lazy("Focus areas"),
+}
+
+
+def section_tabs(data: ObservationSet, barnehage: Barnehage | None, query: str,
+                 wanted: str | None) -> list[Tab]:
+    """The page's sections: one per instrument with results, then the others. `wanted`
+    (the `section` parameter) is the one shown; by default the first."""
+    keys = [(f"instrument-{code}", data.instruments[code].name)
+            for code in data.instrument_codes()]
+    for key, title in SECTION_TITLES.items():
+        if key == "conclusions" and (barnehage is not None or data.selected_semester is None):
+            continue
+        keys.append((key, str(title)))
+    chosen = wanted if wanted in {key for key, _title in keys} else keys[0][0]
+    return [Tab(key, title, section_url(query, key), key == chosen) for key, title in keys]
+
+
 def overview_sections(request, kommune, data: ObservationSet, *, query: str,
-                      barnehage: Barnehage | None = None,
-                      only: str | None = None) -> list[Section]:
+                      barnehage: Barnehage | None = None, only: str | None = None,
+                      reads: Reads | None = None, selected: str | None = None,
+                      show_all: str | None = None) -> list[Section]:
     """The panels of the municipality page, or of one kindergarten's page.
 
-    With `only` (a table's key, for a download) only the section holding that table is
-    built, and in an instrument's section only that table.
+    With `selected` (a section's key) only that section is built. With `only` (a table's
+    key, for a download) only the section holding that table is built, and in an
+    instrument's section only that table. `show_all` (a table's key) lists every group of
+    that table instead of the worst `GROUP_LIMIT`.
     """
-    user = request.user
-    filters = data.filters
-    scope_ids = [barnehage.pk] if barnehage else None
+    reads = reads or Reads(request, kommune, data, barnehage)
     semester = data.selected_semester
 
-    def wanted(test) -> bool:
-        return only is None or test(only)
+    def wanted(section: str, test) -> bool:
+        if only is not None:
+            return test(only)
+        return selected is None or selected == section
 
     sections = []
-    if wanted(lambda key: key == "rounds"):
-        sections.append(rounds_section(kommune, filters, scope_ids, user))
-    if only is None and barnehage is None and semester is not None:
+    if wanted("rounds", lambda key: key == "rounds"):
+        sections.append(rounds_section(reads))
+    if (only is None and barnehage is None and semester is not None
+            and selected in (None, "conclusions")):
         sections.append(conclusions_section(data, semester.year))
     groupings = ["avdeling", "age_group"] if barnehage else [
         "barnehage", "nettverk", "pulje", "age_group"]
     for instrument in data.instrument_codes() or []:
-        if wanted(lambda key, code=instrument: key.endswith(f"-{code}")):
+        if wanted(f"instrument-{instrument}",
+                  lambda key, code=instrument: key.endswith(f"-{code}")):
             sections.append(instrument_section(data, instrument, semester, groupings, query,
-                                               only=only))
+                                               only=only, reads=reads, show_all=show_all))
     if only is None and not data.semesters:
         sections.append(Section("results", _("CLASS results"), empty=_(
             "No submitted observation with enough valid cycles matches these filters yet.")))
-    if wanted(lambda key: key == "band-drops"):
-        sections.append(band_drop_section(data, semester, query))
-    # A chosen semester narrows supervisions and action plans to its year, as the annual
-    # report of that year counts them.
-    year = filters.semester.year if filters.semester else None
-    barnehager = selectors.kindergartens_in_scope(kommune, barnehage_ids=scope_ids,
-                                                  filters=filters)
-    if wanted(lambda key: key.startswith("supervision")):
-        sections.append(supervision_section(barnehager, user, year))
-    if wanted(lambda key: key.startswith("plan")):
-        sections.append(action_plan_section(barnehager, user, year,
-                                            per_kindergarten=barnehage is None))
-    if wanted(lambda key: key == "focus-areas"):
+    if wanted("band-drops", lambda key: key == "band-drops"):
+        sections.append(band_drop_section(reads, query))
+    if wanted("supervision", lambda key: key.startswith("supervision")):
+        sections.append(supervision_section(reads))
+    if wanted("action-plans", lambda key: key.startswith("plan")):
+        sections.append(action_plan_section(reads, per_kindergarten=barnehage is None))
+    if wanted("focus", lambda key: key == "focus-areas"):
         focus_year = (semester.year if semester else timezone.localdate().year)
-        sections.append(focus_section(barnehager, focus_year))
+        sections.append(focus_section(reads.barnehager, focus_year))
     return sections
+
+
+# Needs attention --------------------------------------------------------------------------
+
+def _score(value: float | None) -> str:
+    return formats.number_format(round(value, 1), 1) if value is not None else "–"
+
+
+def attention(reads: Reads, query: str) -> list[Attention]:
+    """The first screen: what a consultant (or a leader) acts on, each box a count, the
+    first `ATTENTION_ITEMS` items and a link to its full list in its section."""
+    return [_attention_drops(reads, query), _attention_thresholds(reads, query),
+            _attention_plans(reads, query), _attention_supervision(reads, query),
+            _attention_round(reads, query)]
+
+
+def _largest_fall_first(drops: list[selectors.BandDrop]) -> list[selectors.BandDrop]:
+    return sorted(drops, key=lambda drop: drop.after - drop.before)
+
+
+def _due(plan: Handleplan) -> date:
+    """The earlier of a plan's deadline and evaluation date (an overdue plan has one)."""
+    return min(day for day in (plan.deadline, plan.evaluation_due) if day)
+
+
+def _attention_drops(reads: Reads, query: str) -> Attention:
+    drops = _largest_fall_first(reads.band_drops)
+    box = Attention("band-drops", _("Fell a band"), len(drops),
+                    empty=_("No department fell a band in this semester."))
+    for drop in drops[:ATTENTION_ITEMS]:
+        box.items.append(AttentionItem(
+            f"{drop.barnehage_name}: {drop.avdeling_name}",
+            with_query(reverse("rapporter:dashboard-avdeling", args=[drop.avdeling_id]), query),
+            _("%(domain)s %(before)s → %(after)s (%(band_before)s → %(band_after)s)") % {
+                "domain": drop.domain, "before": _score(drop.before),
+                "after": _score(drop.after), "band_before": BAND_LABELS[drop.before_band],
+                "band_after": BAND_LABELS[drop.after_band]}))
+    if drops:
+        box.links.append((_("All departments that fell a band (%(count)s)") % {
+            "count": len(drops)},
+                          section_url(query, "band-drops", "section-band-drops")))
+    return box
+
+
+def _attention_thresholds(reads: Reads, query: str) -> Attention:
+    by = "avdeling" if reads.barnehage else "barnehage"
+    data = reads.data
+    found: list[tuple[str, selectors.GroupFigures]] = []
+    box = Attention("thresholds", _("Kindergartens at or under a research threshold")
+                    if by == "barnehage" else _("Departments at or under a research threshold"), 0,
+                    empty=_("Every group is above the research thresholds."))
+    if reads.semester is None:
+        box.empty = _("No results yet.")
+        return box
+    for instrument in data.instrument_codes():
+        below = [group for group in reads.groups(instrument, by) if group.below_threshold]
+        found += [(instrument, group) for group in below]
+        if below:
+            box.links.append((
+                _("List for %(instrument)s (%(count)s)") % {
+                    "instrument": data.instruments[instrument].name, "count": len(below)},
+                section_url(query, f"instrument-{instrument}", f"table-{by}-{instrument}")))
+    box.count = len(found)
+    found = sorted(found, key=lambda pair: (pair[1].margin or 0.0, pair[1].label.casefold()))
+    links = _group_links(data, by, [group for _code, group in found[:ATTENTION_ITEMS]], query)
+    for (_instrument, group), link in zip(found[:ATTENTION_ITEMS], links, strict=True):
+        box.items.append(AttentionItem(
+            link.text, link.url, ", ".join(
+                f"{code} {_score(group.figures[code].mean)} (n={group.figures[code].n})"
+                for code in group.below_threshold), small=group.small))
+    return box
+
+
+def _attention_plans(reads: Reads, query: str) -> Attention:
+    overdue = sorted(reads.plans.overdue, key=_due)
+    box = Attention("plans", _("Overdue action plans"), len(overdue),
+                    empty=_("No action plan is past its deadline or evaluation date."))
+    for plan in overdue[:ATTENTION_ITEMS]:
+        box.items.append(AttentionItem(
+            plan.title, optional_url("handleplaner:detail", plan.pk),
+            _("%(kindergarten)s, due %(day)s") % {"kindergarten": plan.barnehage.name,
+                                                   "day": _day(_due(plan))}))
+    if overdue:
+        box.links.append((_("All overdue action plans (%(count)s)") % {"count": len(overdue)},
+                          section_url(query, "action-plans", "table-plans-overdue")))
+    return box
+
+
+def _attention_supervision(reads: Reads, query: str) -> Attention:
+    follow_ups = reads.follow_ups
+    today = timezone.localdate()
+    box = Attention("supervision", _("Supervision follow-ups due"), len(follow_ups),
+                    empty=_("No supervision awaits a follow-up."))
+    for tilsyn in follow_ups[:ATTENTION_ITEMS]:
+        day = tilsyn.follow_up_date
+        detail = (_("follow-up was due %(day)s") if day and day < today
+                  else _("follow-up by %(day)s")) % {"day": _day(day)}
+        box.items.append(AttentionItem(tilsyn.barnehage.name,
+                                       optional_url("observasjoner:tilsyn-detail", tilsyn.pk),
+                                       detail))
+    due = reads.reports_due
+    if due:
+        box.items.append(AttentionItem(
+            ngettext("%(count)s kindergarten has no supervision report from the last two "
+                     "years", "%(count)s kindergartens have no supervision report from the "
+                     "last two years", due) % {"count": due},
+            optional_url("observasjoner:tilsyn-list")))
+    listed = optional_url("observasjoner:tilsyn-list")
+    if follow_ups and listed:
+        box.links.append((_("All under follow-up (%(count)s)") % {"count": len(follow_ups)},
+                          f"{listed}?intensified=on"))
+    box.links.append((_("Supervision results"),
+                      section_url(query, "supervision", "section-supervision")))
+    return box
+
+
+def _attention_round(reads: Reads, query: str) -> Attention:
+    rounds = reads.rounds
+    current = rounds[0] if rounds else None
+    box = Attention("round", _("This round's progress"), current.submitted if current else 0,
+                    empty=_("No observation round yet."), progress=current)
+    if current is not None:
+        box.title = current.runde.name
+        box.links.append((_("All observation rounds"),
+                          section_url(query, "rounds", "section-rounds")))
+    return box
 
 
 def conclusions_section(data: ObservationSet, year: int) -> Section:
@@ -327,10 +632,8 @@ def conclusions_section(data: ObservationSet, year: int) -> Section:
         empty=_("No observations in %(year)s to draw conclusions from.") % {"year": year})
 
 
-def rounds_section(kommune, filters: Filters, scope_ids, user) -> Section:
-    progress = selectors.round_progress(
-        kommune, barnehage_ids=scope_ids, filters=filters,
-        runder=Observasjonsrunde.objects.visible_to(user))
+def rounds_section(reads: Reads) -> Section:
+    progress = reads.rounds
     table = Table("rounds", _("Observation rounds"), [
         Column(_("Round")), Column(_("Semester")), Column(_("Status")), Column(_("Cohorts")),
         Column(_("Planned"), NUMBER), Column(_("In progress"), NUMBER),
@@ -374,7 +677,8 @@ def _group_series(data: ObservationSet, instrument: str, groups, *,
 
 
 def instrument_section(data: ObservationSet, instrument: str, semester: SemesterKey | None,
-                       groupings: list[str], query: str, *, only: str | None = None) -> Section:
+                       groupings: list[str], query: str, *, only: str | None = None,
+                       reads: Reads, show_all: str | None = None) -> Section:
     """An instrument's panels; with `only` (a table's key) just that table's panel."""
     name = data.instruments[instrument].name
     domains = [domain.code for domain in data.domains(instrument)]
@@ -397,7 +701,8 @@ def instrument_section(data: ObservationSet, instrument: str, semester: Semester
         section.panels.append(_total_panel(data, instrument, name, semester, domains))
     for by in groupings:
         if wanted(f"{by}-{instrument}"):
-            panel = _group_panel(data, instrument, by, semester, columns, domains, query)
+            panel = _group_panel(reads, instrument, by, semester, columns, domains, query,
+                                 show_all=show_all, download=only is not None)
             if panel is not None:
                 section.panels.append(panel)
     if wanted(f"bands-{instrument}"):
@@ -453,21 +758,43 @@ def _total_panel(data: ObservationSet, instrument: str, name: str, semester: Sem
     return Panel(table, chart)
 
 
-def _group_panel(data: ObservationSet, instrument: str, by: str, semester: SemesterKey,
-                 columns: list[Column], domains: list[str], query: str) -> Panel | None:
-    groups = selectors.domain_by(data, instrument, by, semester=semester)
+def _group_panel(reads: Reads, instrument: str, by: str, semester: SemesterKey,
+                 columns: list[Column], domains: list[str], query: str, *,
+                 show_all: str | None = None, download: bool = False) -> Panel | None:
+    """Groups worst first (`selectors.worst_first`); the page lists the worst
+    `GROUP_LIMIT` with a link to all of them, a download every group."""
+    data = reads.data
+    groups = reads.groups(instrument, by)
     if not groups:
         return None
-    table = Table(f"{by}-{instrument}", f"{GROUP_TITLES[by]}, {semester.label}",
+    key = f"{by}-{instrument}"
+    table = Table(key, f"{GROUP_TITLES[by]}, {semester.label}",
                   [Column(str(GROUP_COLUMN[by])), Column("n", NUMBER), *columns])
+    small = sum(1 for group in groups if group.small)
+    notes = [_("Worst first: ordered by how far the group's weakest domain lies below (or "
+               "above) its research threshold.")]
+    if small:
+        notes.append(ngettext(
+            "%(small)s of %(total)s groups has fewer than 5 observations: its figures are "
+            "marked “%(mark)s”; reports to politicians leave such groups out.",
+            "%(small)s of %(total)s groups have fewer than 5 observations: their figures are "
+            "marked “%(mark)s”; reports to politicians leave such groups out.", small) % {
+            "small": small, "total": len(groups), "mark": SMALL_N_MARK})
+    table.note = " ".join(notes)
+    if not download and show_all != key and len(groups) > GROUP_LIMIT:
+        table.limit = GROUP_LIMIT
+        table.more_url = section_url(query, f"instrument-{instrument}", f"table-{key}",
+                                     all=key)
     labels = _group_links(data, by, groups, query)
     for group, label in zip(groups, labels, strict=True):
         table.rows.append([label, group.n, *(group.figures[code] for code in domains)])
+    shown = groups[:table.limit] if table.limit else groups
     chart = charts.bar_chart(
         table.title, _("Mean domain score per group, with n beside each bar; the dashed "
                        "lines are the research thresholds. The table gives the figures."),
-        [str(label) for label in labels],
-        _group_series(data, instrument, groups, marks=True)) if len(groups) > 1 else None
+        [f"{label} ({SMALL_N_MARK})" if group.small else str(label)
+         for group, label in zip(shown, labels, strict=False)],
+        _group_series(data, instrument, shown, marks=True)) if len(shown) > 1 else None
     return Panel(table, chart)
 
 
@@ -514,13 +841,13 @@ def _group_links(data: ObservationSet, by: str, groups, query: str) -> list[Link
     return [Link(group.label) for group in groups]
 
 
-def band_drop_section(data: ObservationSet, semester, query: str) -> Section:
-    drops = selectors.band_drops(data, semester=semester)
+def band_drop_section(reads: Reads, query: str) -> Section:
+    drops = _largest_fall_first(reads.band_drops)
     table = Table("band-drops", _("Departments that fell a band since their previous "
                                   "observation"), [
         Column(_("Kindergarten")), Column(_("Department")), Column(_("Domain")),
         Column(_("Before")), Column(_("Score before"), SCORE), Column(_("Now")),
-        Column(_("Score now"), SCORE)])
+        Column(_("Score now"), SCORE)], note=_("Largest fall first."))
     for drop in drops:
         table.rows.append([
             Link(drop.barnehage_name, with_query(reverse("rapporter:dashboard-barnehage",
@@ -533,10 +860,10 @@ def band_drop_section(data: ObservationSet, semester, query: str) -> Section:
                    empty=_("No department fell a band in this semester."))
 
 
-def supervision_section(barnehager: QuerySet[Barnehage], user: User,
-                        year: int | None) -> Section:
+def supervision_section(reads: Reads) -> Section:
     figures = tilsyn_selectors.supervision_figures(
-        Tilsyn.objects.visible_to(user).filter(barnehage__in=barnehager), year=year)
+        Tilsyn.objects.visible_to(reads.user).filter(barnehage__in=reads.barnehager),
+        year=reads.year)
     section = Section("supervision", _("Supervision"), intro=_(
         "The latest completed supervision of each kindergarten: the share of criteria rated "
         "at or above the scale's level for good quality."),
@@ -579,10 +906,8 @@ def supervision_section(barnehager: QuerySet[Barnehage], user: User,
     return section
 
 
-def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int | None, *,
-                        per_kindergarten: bool) -> Section:
-    figures = plan_selectors.action_plan_figures(
-        Handleplan.objects.visible_to(user).filter(barnehage__in=barnehager), year=year)
+def action_plan_section(reads: Reads, *, per_kindergarten: bool) -> Section:
+    figures = reads.plans
     section = Section("action-plans", _("Action plans"), empty=_("No action plan yet."))
     if not figures.total:
         return section
@@ -607,7 +932,7 @@ def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int |
     overdue = Table("plans-overdue", _("Overdue action plans"), [
         Column(_("Plan")), Column(_("Kindergarten")), Column(_("Status")),
         Column(_("Deadline"), DATE), Column(_("Evaluation due"), DATE)])
-    for plan in figures.overdue:
+    for plan in sorted(figures.overdue, key=_due):
         overdue.rows.append([
             Link(plan.title, optional_url("handleplaner:detail", plan.pk)),
             plan.barnehage.name, plan.get_status_display(),
@@ -622,7 +947,9 @@ def action_plan_section(barnehager: QuerySet[Barnehage], user: User, year: int |
                                                                  NUMBER),
             Column(_("Overdue"), NUMBER)],
             [[entry.barnehage.name, entry.total, entry.live, entry.finished, entry.overdue]
-             for entry in figures.per_barnehage])
+             for entry in sorted(figures.per_barnehage,
+                                 key=lambda entry: (-entry.overdue, entry.barnehage.name))],
+            note=_("Most overdue plans first."))
         section.panels.append(Panel(per))
     return section
 

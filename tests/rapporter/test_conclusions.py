@@ -181,7 +181,7 @@ def test_the_dashboard_prints_the_report_sentences(client, world, two_municipali
     client.force_login(world.users["consultant"])
     with translation.override("en"):
         response = client.get(reverse("rapporter:dashboard-kommune", args=[improved.slug]),
-                              HTTP_ACCEPT_LANGUAGE="en")
+                              {"section": "conclusions"}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         expected = conclusions.sentences(conclusions.domain_conclusions(
             selectors.load_observations(improved), 2025))

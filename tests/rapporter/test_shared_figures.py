@@ -83,7 +83,11 @@ def dashboard_tables(client, world, kommune) -> dict[str, list[list[str]]]:
     response = client.get(url, {"semester": f"{YEAR}-autumn"})
     assert response.status_code == 200
     parser = _Tables()
-    parser.feed(response.content.decode())
+    # The page shows one section at a time: read each of them.
+    for section in re.findall(r'data-section="([^"]+)"', response.content.decode()):
+        page = client.get(url, {"semester": f"{YEAR}-autumn", "section": section})
+        assert page.status_code == 200
+        parser.feed(page.content.decode())
     return parser.tables
 
 

@@ -211,7 +211,7 @@ def test_dates_on_the_dashboards_overdue_table_follow_the_locale(world, client, 
     client.force_login(world.users[Role.CONSULTANT])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
     url = reverse("rapporter:dashboard-kommune", args=[world.kommune["own"].slug])
-    response = client.get(url)
+    response = client.get(url, {"section": "action-plans"})
     page = response.content.decode()
     table = page[page.index('id="table-plans-overdue"'):]
     table = table[:table.index("</table>")]

@@ -55,6 +55,12 @@ PAGES = {
     "kommune-csv": ("consultant", lambda world: reverse(
         "rapporter:dashboard-kommune", args=[world.kommune["own"].slug])
         + "?table=barnehage-prek&format=csv"),
+    "kommune-section": ("consultant", lambda world: reverse(
+        "rapporter:dashboard-kommune", args=[world.kommune["own"].slug])
+        + "?section=action-plans"),
+    "kommune-all-groups": ("consultant", lambda world: reverse(
+        "rapporter:dashboard-kommune", args=[world.kommune["own"].slug])
+        + "?section=instrument-prek&all=barnehage-prek"),
     "barnehage-consultant": ("consultant", lambda world: reverse(
         "rapporter:dashboard-barnehage", args=[world.barnehage["own"].pk])),
     "barnehage-leader": ("leader", lambda world: reverse(

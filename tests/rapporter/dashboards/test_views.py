@@ -37,12 +37,22 @@ def kommune_url(kommune, **params):
     return url
 
 
+SECTIONS = ("instrument-prek", "instrument-toddler", "conclusions", "rounds", "band-drops",
+            "supervision", "action-plans", "focus")
+
+
+def every_section(client, url_of) -> str:
+    """The page's sections one after the other, as a reader clicks through them."""
+    return "".join(client.get(url_of(section=section)).content.decode()
+                   for section in SECTIONS)
+
+
 def test_consultant_sees_municipality_overview(client, world, data):
     kommune, _obs, _framework = data
     client.force_login(world.users["consultant"])
     response = client.get(kommune_url(kommune))
     assert response.status_code == 200
-    html = response.content.decode()
+    html = every_section(client, lambda **params: kommune_url(kommune, **params))
     # Trend, domains, groupings and bands for both instruments, with charts.
     for key in ("rounds", "trend-prek", "domains-prek", "barnehage-prek", "nettverk-prek",
                 "pulje-prek", "age_group-prek", "bands-prek", "spread-prek", "trend-toddler",
@@ -51,6 +61,7 @@ def test_consultant_sees_municipality_overview(client, world, data):
         assert f'id="table-{key}"' in html, key
     assert html.count("<svg") >= 7
     assert "style=" not in html.split("<main", 1)[1]
+    html = response.content.decode()
     # The latest semester is the default: spring 2025, where A1 pre-school ES is n=1.
     assert "Results for Spring 2025" in html
     assert "ES &gt; 5" in html and "IS &gt; 3" in html
@@ -116,8 +127,8 @@ def test_xlsx_download(client, world, data):
 def test_every_table_on_the_page_downloads(client, world, data):
     kommune, _obs, _framework = data
     client.force_login(world.users["consultant"])
-    html = client.get(kommune_url(kommune)).content.decode()
-    keys = [part.split('"', 1)[0] for part in html.split('id="table-')[1:]]
+    html = every_section(client, lambda **params: kommune_url(kommune, **params))
+    keys = {part.split('"', 1)[0] for part in html.split('id="table-')[1:]}
     assert len(keys) > 15
     for key in keys:
         for fmt in ("csv", "xlsx"):
@@ -150,8 +161,11 @@ def test_leader_sees_her_own_kindergarten_only(client, world, data):
     kommune, _obs, _framework = data
     client.force_login(world.users["leader"])
     a1 = world.barnehage["own"]
-    html = client.get(reverse("rapporter:dashboard-barnehage", args=[a1.pk])).content.decode()
+    url = reverse("rapporter:dashboard-barnehage", args=[a1.pk])
+    html = client.get(url).content.decode()
     assert 'id="table-avdeling-prek"' in html and 'id="table-barnehage-prek"' not in html
+    html = "".join(client.get(url, {"section": section}).content.decode()
+                   for section in SECTIONS)
     assert "A2 barnehage" not in html and "Lek ute" not in html
     assert 'id="table-band-drops"' in html  # A1 pre-school fell from high to middle in ES
     # The municipality crumb is text, not a link, for a leader.
