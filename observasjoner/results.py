@@ -225,19 +225,25 @@ def _by_kommune_and_instrument(keys: Iterable[SumKey]) -> dict[tuple[int, int], 
 
 
 def _summed(groups: dict[tuple[int, int], set[int]]) -> list[Semestersum]:
-    """The sums of the stored results of these semesters, as unsaved rows."""
+    """The sums of the stored results of these semesters, as unsaved rows: two grouped
+    queries per instrument, however many municipalities (a seed sums them all at once)."""
+    wanted = {(kommune_id, instrument_id, period)
+              for (kommune_id, instrument_id), periods in groups.items() for period in periods}
     limits = {pk: (float(low), float(high)) for pk, low, high in Instrument.objects.filter(
         pk__in={instrument_id for _, instrument_id in groups}).values_list(
         "pk", "low_below", "high_from")}
     rows = []
-    for (kommune_id, instrument_id), periods in groups.items():
-        low_below, high_from = limits[instrument_id]
-        scope = {"kommune_id": kommune_id, "instrument_id": instrument_id,
+    for instrument_id, (low_below, high_from) in sorted(limits.items()):
+        kommune_ids = {kommune_id for kommune_id, found in groups if found == instrument_id}
+        periods = {period for (_kommune, found), chosen in groups.items()
+                   if found == instrument_id for period in chosen}
+        scope = {"kommune_id__in": kommune_ids, "instrument_id": instrument_id,
                  "period__in": periods, "counts": True}
-        observations = dict(Resultat.objects.filter(**scope).order_by().values_list(
-            "period").annotate(n=Count("pk")).values_list("period", "n"))
+        observations = {(kommune_id, period): n for kommune_id, period, n in (
+            Resultat.objects.filter(**scope).order_by().values_list("kommune_id", "period")
+            .annotate(n=Count("pk")).values_list("kommune_id", "period", "n"))}
         for row in (Resultatverdi.objects.filter(kind=DOMAIN, **scope).order_by()
-                    .values("period", "code").annotate(
+                    .values("kommune_id", "period", "code").annotate(
                         n=Count("value"), rows=Count("pk"), total=Sum("value"),
                         squares=Sum(F("value") * F("value")), low=Min("value"),
                         high=Max("value"),
@@ -245,10 +251,12 @@ def _summed(groups: dict[tuple[int, int], set[int]]) -> list[Semestersum]:
                         band_middle=Count("pk", filter=Q(value__gte=low_below,
                                                          value__lt=high_from)),
                         band_high=Count("pk", filter=Q(value__gte=high_from)))):
+            key = (row["kommune_id"], row["period"])
+            if (key[0], instrument_id, key[1]) not in wanted:
+                continue  # the scope's cross product holds semesters nobody asked for
             rows.append(Semestersum(
-                kommune_id=kommune_id, instrument_id=instrument_id,
-                observations=observations.get(row["period"], 0), low_below=low_below,
-                high_from=high_from, **row))
+                instrument_id=instrument_id, observations=observations.get(key, 0),
+                low_below=low_below, high_from=high_from, **row))
     return rows
 
 
