@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -227,6 +228,20 @@ class ActionPlanFigures:
         return list(self._ordered(self._queryset.filter(
             overdue_condition(self.reference_day))))
 
+    @property
+    def overdue_count(self) -> int:
+        return sum(row["late"] for row in self._counts)
+
+    def first_overdue(self, count: int) -> list[Handleplan]:
+        """The `count` overdue plans due first (by the earlier of deadline and evaluation
+        date), read alone: a first screen need not load every overdue plan."""
+        if "overdue" in self.__dict__:
+            return sorted(self.overdue, key=due_day)[:count]
+        return list(self._queryset.filter(overdue_condition(self.reference_day)).annotate(
+            due=Least(Coalesce("deadline", "evaluation_due"),
+                      Coalesce("evaluation_due", "deadline"))).select_related(
+            "barnehage", "avdeling").order_by("due", "barnehage__name", "pk")[:count])
+
     @cached_property
     def per_barnehage(self) -> list[KindergartenPlans]:
         """Per kindergarten with plans, by kindergarten name."""
@@ -240,6 +255,11 @@ class ActionPlanFigures:
             finished=sum(row["n"] for row in rows if row["status"] in FINISHED_STATUSES),
             overdue=sum(row["late"] for row in rows))
             for barnehage in barnehager for rows in [grouped[barnehage.pk]]]
+
+
+def due_day(plan: Handleplan) -> date:
+    """The earlier of a plan's deadline and evaluation date (an overdue plan has one)."""
+    return min(day for day in (plan.deadline, plan.evaluation_due) if day)
 
 
 def is_live(plan: Handleplan) -> bool:

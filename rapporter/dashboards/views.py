@@ -255,9 +255,20 @@ class Reads:
 
     @cached_property
     def rounds(self) -> list[selectors.RoundProgress]:
+        return self._rounds()
+
+    @cached_property
+    def current_round(self) -> selectors.RoundProgress | None:
+        """The newest round, counted alone (the first screen's progress bar)."""
+        if "rounds" in self.__dict__:
+            return self.rounds[0] if self.rounds else None
+        newest = self._rounds(newest=1)
+        return newest[0] if newest else None
+
+    def _rounds(self, newest: int | None = None) -> list[selectors.RoundProgress]:
         return selectors.round_progress(
             self.kommune, barnehage_ids=self.scope_ids, filters=self.data.filters,
-            runder=Observasjonsrunde.objects.visible_to(self.user))
+            runder=Observasjonsrunde.objects.visible_to(self.user), newest=newest)
 
     @cached_property
     def plans(self):
@@ -512,11 +523,6 @@ def _largest_fall_first(drops: list[selectors.BandDrop]) -> list[selectors.BandD
     return sorted(drops, key=lambda drop: drop.after - drop.before)
 
 
-def _due(plan: Handleplan) -> date:
-    """The earlier of a plan's deadline and evaluation date (an overdue plan has one)."""
-    return min(day for day in (plan.deadline, plan.evaluation_due) if day)
-
-
 def _attention_drops(reads: Reads, query: str) -> Attention:
     drops = _largest_fall_first(reads.band_drops)
     box = Attention("band-drops", _("Fell a band"), len(drops),
@@ -566,16 +572,17 @@ def _attention_thresholds(reads: Reads, query: str) -> Attention:
 
 
 def _attention_plans(reads: Reads, query: str) -> Attention:
-    overdue = sorted(reads.plans.overdue, key=_due)
-    box = Attention("plans", _("Overdue action plans"), len(overdue),
+    figures = reads.plans
+    count = figures.overdue_count
+    box = Attention("plans", _("Overdue action plans"), count,
                     empty=_("No action plan is past its deadline or evaluation date."))
-    for plan in overdue[:ATTENTION_ITEMS]:
+    for plan in figures.first_overdue(ATTENTION_ITEMS):
         box.items.append(AttentionItem(
             plan.title, optional_url("handleplaner:detail", plan.pk),
             _("%(kindergarten)s, due %(day)s") % {"kindergarten": plan.barnehage.name,
-                                                   "day": _day(_due(plan))}))
-    if overdue:
-        box.links.append((_("All overdue action plans (%(count)s)") % {"count": len(overdue)},
+                                                   "day": _day(plan_selectors.due_day(plan))}))
+    if count:
+        box.links.append((_("All overdue action plans (%(count)s)") % {"count": count},
                           section_url(query, "action-plans", "table-plans-overdue")))
     return box
 
@@ -609,8 +616,7 @@ def _attention_supervision(reads: Reads, query: str) -> Attention:
 
 
 def _attention_round(reads: Reads, query: str) -> Attention:
-    rounds = reads.rounds
-    current = rounds[0] if rounds else None
+    current = reads.current_round
     box = Attention("round", _("This round's progress"), current.submitted if current else 0,
                     empty=_("No observation round yet."), progress=current)
     if current is not None:
@@ -785,10 +791,15 @@ def _group_panel(reads: Reads, instrument: str, by: str, semester: SemesterKey,
         table.limit = GROUP_LIMIT
         table.more_url = section_url(query, f"instrument-{instrument}", f"table-{key}",
                                      all=key)
-    labels = _group_links(data, by, groups, query)
+    shown = groups[:table.limit] if table.limit else groups
+    # Links only where a page shows them: a download keeps the text, rows past the limit
+    # are not drawn.
+    labels = ([] if download else _group_links(data, by, shown, query))
+    labels += [Link(group.label) for group in groups[len(labels):]]
     for group, label in zip(groups, labels, strict=True):
         table.rows.append([label, group.n, *(group.figures[code] for code in domains)])
-    shown = groups[:table.limit] if table.limit else groups
+    if download:
+        return Panel(table)
     chart = charts.bar_chart(
         table.title, _("Mean domain score per group, with n beside each bar; the dashed "
                        "lines are the research thresholds. The table gives the figures."),
@@ -932,7 +943,7 @@ def action_plan_section(reads: Reads, *, per_kindergarten: bool) -> Section:
     overdue = Table("plans-overdue", _("Overdue action plans"), [
         Column(_("Plan")), Column(_("Kindergarten")), Column(_("Status")),
         Column(_("Deadline"), DATE), Column(_("Evaluation due"), DATE)])
-    for plan in sorted(figures.overdue, key=_due):
+    for plan in sorted(figures.overdue, key=plan_selectors.due_day):
         overdue.rows.append([
             Link(plan.title, optional_url("handleplaner:detail", plan.pk)),
             plan.barnehage.name, plan.get_status_display(),
