@@ -164,11 +164,17 @@ class ActionPlanFigures:
     plans, and `plans` (every plan, for one kindergarten's report) only when asked for.
     """
 
-    def __init__(self, plans: QuerySet[Handleplan], evaluations: dict[str, int],
+    def __init__(self, plans: QuerySet[Handleplan], evaluations: QuerySet[Evaluering],
                  reference_day: date) -> None:
         self._queryset = plans
-        self.evaluations = evaluations
+        self._evaluations = evaluations
         self.reference_day = reference_day
+
+    @cached_property
+    def evaluations(self) -> dict[str, int]:
+        """Evaluations per answer to "was the goal reached?", in the choices' order."""
+        counts = Counter(self._evaluations.order_by().values_list("goal_reached", flat=True))
+        return {value: counts[value] for value in GoalReached.values}
 
     @cached_property
     def plans(self) -> tuple[PlanOnDay, ...]:
@@ -270,8 +276,9 @@ def is_live(plan: Handleplan) -> bool:
 def action_plan_figures(plans: QuerySet[Handleplan], *, year: int | None = None,
                         today: date | None = None) -> ActionPlanFigures:
     """The figures over `plans` (already narrowed to the kindergartens and what the user may
-    see). Two queries: the counts per kindergarten and status, the evaluations (and one
-    for each of `overdue`, `per_barnehage` and `plans` when read).
+    see). Each figure is read when first asked for: one query for all the counts (per
+    kindergarten and status), one each for the evaluations, `overdue`, `per_barnehage` and
+    `plans`.
 
     With `year`: the plans open at some time during the year (created by its end, not
     closed before it began), evaluations held in the year, and the reference day is the
@@ -285,5 +292,4 @@ def action_plan_figures(plans: QuerySet[Handleplan], *, year: int | None = None,
         plans = plans.filter(created_at__date__lte=date(year, 12, 31)).filter(
             Q(closed_at__isnull=True) | Q(closed_at__date__gte=date(year, 1, 1)))
         evaluations = Evaluering.objects.filter(handleplan__in=plans, held_on__year=year)
-    counts = Counter(evaluations.order_by().values_list("goal_reached", flat=True))
-    return ActionPlanFigures(plans, {value: counts[value] for value in GoalReached.values}, day)
+    return ActionPlanFigures(plans, evaluations, day)
