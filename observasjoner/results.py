@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
@@ -56,23 +57,42 @@ def period_of(year: int, semester: str) -> int:
 
 @dataclass(frozen=True)
 class Computed:
-    """What is stored for one observation: the header row and its values."""
+    """What is stored for one observation: the header row's and its values' fields (by
+    attribute name), as plain data; the model rows are built only where they are saved,
+    so a bulk load that writes with COPY never pays for model instances."""
 
-    resultat: Resultat
-    verdier: list[Resultatverdi]
+    head: dict[str, Any]
+    values: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, resultat: Resultat, verdier: Iterable[Resultatverdi]) -> Computed:
+        """The plain data of stored rows (to compare them with a recomputation)."""
+        return cls({name: getattr(resultat, name) for name in HEAD_FIELDS},
+                   [{name: getattr(verdi, name) for name in VALUE_FIELDS}
+                    for verdi in verdier])
+
+    def resultat(self) -> Resultat:
+        return Resultat(**self.head)
+
+    def verdier(self) -> list[Resultatverdi]:
+        return [Resultatverdi(resultat_id=self.head["observasjon_id"], **values)
+                for values in self.values]
+
+    @property
+    def sum_key(self) -> SumKey:
+        return (self.head["kommune_id"], self.head["instrument_id"], self.head["period"])
 
     def signature(self) -> tuple:
-        """Everything stored, as plain values, to compare two results."""
-        head = self.resultat
-        return (head.observasjon_id, head.kommune_id, head.runde_id, head.period,
-                head.instrument_id, head.barnehage_id, head.avdeling_id, head.valid_cycles,
-                head.counts, sorted(_value_signature(verdi) for verdi in self.verdier))
+        """Everything stored but the time and the row ids, to compare two results."""
+        head = tuple(self.head[name] for name in HEAD_FIELDS if name != "computed_at")
+        return (*head, sorted(tuple(values[name] for name in VALUE_FIELDS)
+                              for values in self.values))
 
 
-def _value_signature(verdi: Resultatverdi) -> tuple:
-    return (verdi.kind, verdi.code, verdi.value, verdi.low, verdi.high, verdi.kommune_id,
-            verdi.period, verdi.instrument_id, verdi.barnehage_id, verdi.avdeling_id,
-            verdi.counts)
+HEAD_FIELDS = [field.attname for field in Resultat._meta.concrete_fields]
+VALUE_FIELDS = [field.attname for field in Resultatverdi._meta.concrete_fields
+                if field.attname not in ("id", "resultat_id")]
+SumKey = tuple[int, int, int]  # kommune id, instrument id, period
 
 
 class _Structure:
@@ -145,15 +165,15 @@ def compute(ids: list[int], structure: _Structure | None = None, *,
         period = period_of(year, semester)
         common = {"kommune_id": kommune_id, "period": period, "instrument_id": instrument_id,
                   "barnehage_id": barnehage_id, "avdeling_id": avdeling_id, "counts": counts}
-        head = Resultat(observasjon_id=pk, runde_id=runde_id, valid_cycles=result.valid_cycles,
-                        computed_at=now, **common)
-        verdier = [Resultatverdi(resultat_id=pk, kind=DOMAIN, code=code, value=score, **common)
-                   for code, score in result.domain_scores.items()]
+        head = {"observasjon_id": pk, "runde_id": runde_id,
+                "valid_cycles": result.valid_cycles, "computed_at": now, **common}
+        values = [{"kind": DOMAIN, "code": code, "value": score, "low": None, "high": None,
+                   **common} for code, score in result.domain_scores.items()]
         for code, mean in result.dimension_means.items():
             low, high = result.spread.get(code) or (None, None)
-            verdier.append(Resultatverdi(resultat_id=pk, kind=DIMENSION, code=code,
-                                         value=mean, low=low, high=high, **common))
-        computed[pk] = Computed(head, verdier)
+            values.append({"kind": DIMENSION, "code": code, "value": mean, "low": low,
+                           "high": high, **common})
+        computed[pk] = Computed(head, values)
     return computed
 
 
@@ -177,19 +197,15 @@ def store_results(observations: Iterable[int | Observasjon] | QuerySet[Observasj
             touched = _sum_keys(Resultat.objects.filter(observasjon_id__in=chunk))
             Resultatverdi.objects.filter(resultat_id__in=chunk).delete()
             Resultat.objects.filter(observasjon_id__in=chunk).delete()
-            Resultat.objects.bulk_create([item.resultat for item in computed.values()],
+            Resultat.objects.bulk_create([item.resultat() for item in computed.values()],
                                          batch_size=chunk_size)
             Resultatverdi.objects.bulk_create(
-                [verdi for item in computed.values() for verdi in item.verdier],
+                [verdi for item in computed.values() for verdi in item.verdier()],
                 batch_size=5000)
-            touched |= {(item.resultat.kommune_id, item.resultat.instrument_id,
-                         item.resultat.period) for item in computed.values()}
+            touched |= {item.sum_key for item in computed.values()}
             refresh_sums(touched)
         stored += len(computed)
     return stored
-
-
-SumKey = tuple[int, int, int]  # kommune id, instrument id, period
 
 
 def _sum_keys(results: QuerySet[Resultat]) -> set[SumKey]:
@@ -323,7 +339,8 @@ def differences(kommune: Kommune | None = None, *, chunk_size: int = CHUNK) -> I
         for verdi in Resultatverdi.objects.filter(resultat_id__in=chunk).order_by():
             verdier[verdi.resultat_id].append(verdi)
         for head in Resultat.objects.filter(observasjon_id__in=chunk).order_by():
-            stored[head.observasjon_id] = Computed(head, verdier.get(head.observasjon_id, []))
+            stored[head.observasjon_id] = Computed.of(head,
+                                                      verdier.get(head.observasjon_id, []))
         for pk in chunk:
             want, have = expected.get(pk), stored.get(pk)
             if want is None and have is None:

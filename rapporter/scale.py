@@ -963,26 +963,28 @@ def store_results(observation_ids: list[int]) -> float:
     from the loaded rows, as `store_results` does. The seed's tests check the loaded rows
     against a recomputation (`results.differences`)."""
     started = time.perf_counter()
-    heads = CopyTable(Resultat, [str(f.column) for f in Resultat._meta.concrete_fields])
-    values = CopyTable(Resultatverdi,
-                       [str(f.column) for f in Resultatverdi._meta.concrete_fields])
-    head_fields = [f.attname for f in Resultat._meta.concrete_fields]
-    value_fields = [f.attname for f in Resultatverdi._meta.concrete_fields]
+    def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
+        by_name = {field.attname: field.column for field in model._meta.concrete_fields}
+        return [by_name[name] for name in names]
+
+    heads = CopyTable(Resultat, columns(Resultat, results.HEAD_FIELDS))
+    values = CopyTable(Resultatverdi, columns(Resultatverdi, ["id", "resultat_id",
+                                                              *results.VALUE_FIELDS]))
     ids = sorted(observation_ids)
     touched: set[results.SumKey] = set()
     for start in range(0, len(ids), RESULT_CHUNK):
         computed = list(results.compute(ids[start:start + RESULT_CHUNK]).values())
-        touched |= {(item.resultat.kommune_id, item.resultat.instrument_id,
-                     item.resultat.period) for item in computed}
-        heads.copy(heads.line(*(getattr(item.resultat, name) for name in head_fields))
+        touched |= {item.sum_key for item in computed}
+        heads.copy(heads.line(*(item.head[name] for name in results.HEAD_FIELDS))
                    for item in computed)
-        verdier = [verdi for item in computed for verdi in item.verdier]
-        next_id = reserve_ids(Resultatverdi, len(verdier))
-        for verdi in verdier:
-            verdi.pk = next_id
-            next_id += 1
-        values.copy(values.line(*(getattr(verdi, name) for name in value_fields))
-                    for verdi in verdier)
+        next_id = reserve_ids(Resultatverdi, sum(len(item.values) for item in computed))
+        lines = []
+        for item in computed:
+            for row in item.values:
+                lines.append(values.line(next_id, item.head["observasjon_id"],
+                                         *(row[name] for name in results.VALUE_FIELDS)))
+                next_id += 1
+        values.copy(lines)
     results.refresh_sums(touched)
     return time.perf_counter() - started
 
