@@ -964,7 +964,7 @@ def store_results(observation_ids: list[int]) -> float:
     against a recomputation (`results.differences`)."""
     started = time.perf_counter()
     def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
-        by_name = {field.attname: field.column for field in model._meta.concrete_fields}
+        by_name = {field.attname: str(field.column) for field in model._meta.concrete_fields}
         return [by_name[name] for name in names]
 
     heads = CopyTable(Resultat, columns(Resultat, results.HEAD_FIELDS))
