@@ -18,4 +18,4 @@ RUN useradd --create-home kvalitet && mkdir -p /app/media /app/backups \
     && chown kvalitet /app/media /app/backups
 USER kvalitet
 EXPOSE 8000
-CMD ["gunicorn", "kvalitet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "kvalitet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload"]

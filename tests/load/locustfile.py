@@ -8,7 +8,9 @@ because the production settings mark them Secure and the loopback server speaks 
 
 A request fails when it does not answer as the product promises (201/200 with the JSON or
 the "saved" status the page expects); run.py fails the run on any failure and on a 95th
-percentile over its target.
+percentile over its target. Locust resets its statistics once every user has started
+(the response times are those of the steady work), so failures are also counted here, for
+the whole run, into the JSON file named by LOAD_ALL_FAILURES.
 """
 
 from __future__ import annotations
@@ -18,14 +20,28 @@ import json
 import os
 import re
 import uuid
+from collections import Counter
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, events, task
 
 with open(os.environ["LOAD_SESSIONS"]) as handle:
     SESSIONS = json.load(handle)
 
 _taken = {role: itertools.count() for role in ("observer", "consultant", "leader")}
+_failures: Counter[str] = Counter()
+
+
+@events.request.add_listener
+def _count_failure(name: str, exception: BaseException | None = None, **_kwargs) -> None:
+    if exception is not None:
+        _failures[name] += 1
+
+
+@events.quitting.add_listener
+def _write_failures(**_kwargs) -> None:
+    with open(os.environ["LOAD_ALL_FAILURES"], "w") as handle:
+        json.dump(dict(_failures), handle)
 
 
 def take(role: str) -> dict:

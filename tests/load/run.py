@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import signal
@@ -100,9 +101,16 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def check(stats_path: Path, failures_path: Path) -> list[str]:
-    """What broke the targets, as readable lines (empty: all is well)."""
+def check(stats_path: Path, failures_path: Path, all_failures_path: Path) -> list[str]:
+    """What broke the targets, as readable lines (empty: all is well). The response times
+    are those after every user has started (locust --reset-stats); failures count from
+    the first request (`all_failures_path`, written by the locustfile)."""
     problems = []
+    if not all_failures_path.exists():
+        problems.append("the locustfile wrote no failure count")
+    else:
+        for name, count in sorted(json.loads(all_failures_path.read_text()).items()):
+            problems.append(f"{name}: {count} request(s) failed during the run")
     with open(stats_path) as handle:
         rows = list(csv.DictReader(handle))
     print(f"{'request':<30}{'count':>8}{'failed':>8}{'median':>9}{'p95':>8}  (ms)")
@@ -158,7 +166,7 @@ def main() -> int:
         host = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "kvalitet.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "4", "--log-level", "warning"],
+             "--workers", "4", "--preload", "--log-level", "warning"],
             cwd=ROOT, env=env, start_new_session=True)
         wait_until_up(f"{host}/healthz", gunicorn)
         log(f"locust: 50 observers, 10 consultants, 5 leaders (all started within 5 s) for "
@@ -167,9 +175,13 @@ def main() -> int:
             [PYTHON, "-m", "locust", "-f", str(ROOT / "tests" / "load" / "locustfile.py"),
              "--headless", "--users", "65", "--spawn-rate", "13", "--run-time",
              f"{args.seconds}s", "--host", host, "--csv", str(work / "load"),
-             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
-            cwd=ROOT, env={**env, "LOAD_SESSIONS": str(sessions)}, timeout=args.seconds + 120)
-        problems = check(work / "load_stats.csv", work / "load_failures.csv")
+             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING",
+             "--reset-stats"],
+            cwd=ROOT, env={**env, "LOAD_SESSIONS": str(sessions),
+                           "LOAD_ALL_FAILURES": str(work / "all_failures.json")},
+            timeout=args.seconds + 120)
+        problems = check(work / "load_stats.csv", work / "load_failures.csv",
+                         work / "all_failures.json")
         for problem in problems:
             log(f"FAILED: {problem}")
         if not problems:
