@@ -48,6 +48,12 @@ INSTRUMENT_ALIASES = {"pre-k": "prek", "class pre-k": "prek", "class prek": "pre
 CYCLE_START = time(9, 0)
 
 
+def template_header(instrument: Instrument) -> list[str]:
+    """The columns of an import file for one instrument: the fixed ones, its dimension
+    codes in the instrument's order, then the optional ones."""
+    return [*COLUMNS, *spec_for(instrument).dimension_codes, *OPTIONAL_COLUMNS]
+
+
 class ImportFailed(Exception):
     """The file was refused; `errors` are "Line N: reason" sentences (the first of them,
     with their total)."""

@@ -21,5 +21,6 @@ urlpatterns = [
     path("endringer/<int:pk>/", views.observasjon_amend, name="observasjon-amend"),
     path("reliabilitet/", views.reliability_overview, name="reliability"),
     path("import/", views.import_view, name="import"),
+    path("import/mal-<slug:code>.csv", views.import_template, name="import-template"),
     path("eksport/<slug:kommune>/", views.export_view, name="export"),
 ]

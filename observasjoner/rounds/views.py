@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from barnehager import confirmation, downloads
 from barnehager.access import MUNICIPAL_ROLES
@@ -30,7 +30,14 @@ from barnehager.models import Kommune, Nettverk
 from barnehager.selectors import EXPIRY_WARNING_DAYS
 from observasjoner import reliability, scoring
 from observasjoner.access import DONE_STATUSES
-from observasjoner.models import Endring, Observasjon, Observasjonsrunde, Skaar, Syklus
+from observasjoner.models import (
+    Endring,
+    Instrument,
+    Observasjon,
+    Observasjonsrunde,
+    Skaar,
+    Syklus,
+)
 from observasjoner.rounds import assignment, exporting
 from observasjoner.rounds.assignment import AssignmentContext, AssignmentRefused
 from observasjoner.rounds.forms import (
@@ -41,7 +48,7 @@ from observasjoner.rounds.forms import (
     RundeForm,
     SecondCodingForm,
 )
-from observasjoner.rounds.importing import ImportFailed, import_observations
+from observasjoner.rounds.importing import ImportFailed, import_observations, template_header
 from observasjoner.rounds.services import AmendmentRefused, amend_score
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -527,7 +534,20 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "rounds": ", ".join(r.name for r in result.rounds)})
                 return redirect("observasjoner:runde-list")
     return render(request, "observasjoner/rounds/import.html", {
-        "form": form, "errors": errors}, status=400 if errors else 200)
+        "form": form, "errors": errors, "instruments": Instrument.objects.order_by("code")},
+        status=400 if errors else 200)
+
+
+@require_GET
+@role_required(*MUNICIPAL_ROLES)
+def import_template(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """An empty import file for one instrument (its header row), semicolon-separated so
+    that Excel in Norway and Denmark opens it in columns."""
+    instrument = get_object_or_404(
+        Instrument.objects.prefetch_related("domener__dimensjoner"), code=code)
+    sheet = downloads.Sheet(name=f"import-{instrument.code}",
+                            header=template_header(instrument), rows=[], delimiter=";")
+    return downloads.response(sheet, downloads.CSV, f"observation-import-{instrument.code}")
 
 
 @role_required(*MUNICIPAL_ROLES)

@@ -185,3 +185,27 @@ def test_excel_semicolon_csv_in_windows_1252_imports(world):
     result = import_observations(excel, kommuner=[world.kommune["own"]])
     assert result.observations == 2
     assert Observasjon.objects.filter(avdeling__name="Småtroll").count() == 1
+
+
+def test_the_template_of_an_instrument_filled_in_with_excel_imports(client, world):
+    """The page offers one empty file per instrument; its columns, filled in and saved by
+    Excel (semicolons, Windows-1252), are a file the import takes."""
+    client.force_login(world.users[Role.CONSULTANT])
+    page = client.get(reverse("observasjoner:import"))
+    url = reverse("observasjoner:import-template", args=["prek"])
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    header = response.content.decode("utf-8-sig").strip()
+    assert header == ";".join(["kommune", "barnehage", "avdeling", "date", "observer_email",
+                               "instrument", "cycle", "PC", "NC", "TS", "RSP", "BM", "PD",
+                               "ILF", "CD", "QF", "LM", "minutes", "children_present"])
+    rows = [";".join(["aby", "A2 barnehage", "Storeslem", "2024-10-15", OBSERVER, "prek",
+                      str(cycle), "6", "1", "6", "5", "5", "6", "5", "3", "2", "3", "20",
+                      "15"]) for cycle in (1, 2, 3)]
+    filled = "\r\n".join([header, *rows]).encode("cp1252")
+    result = import_observations(filled, kommuner=[world.kommune["own"]])
+    assert result.observations == 1 and result.cycles == 3
+    assert client.get(reverse("observasjoner:import-template", args=["nonsense"])
+                      ).status_code == 404
