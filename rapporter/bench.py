@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import django_otp
 from django.conf import settings
@@ -169,7 +169,11 @@ class Bench:
         self.emit(Figure("page.avdeling_dashboard.median_ms", statistics.median(timings),
                          "ms"))
 
-        csv_url = table_csv_url(response.content.decode())
+        # The page's links are relative to it ("?table=...&format=csv").
+        csv_url = urljoin(url, table_csv_url(response.content.decode()))
+        _elapsed, download = self.timed(as_consultant, "get", csv_url)
+        if not download["Content-Type"].startswith("text/csv"):
+            raise RuntimeError(f"{csv_url} answered {download['Content-Type']}, not a CSV")
         timings = self.series(as_consultant, csv_url)
         self.emit(Figure("page.table_csv.median_ms", statistics.median(timings), "ms"))
 
