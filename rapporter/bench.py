@@ -266,29 +266,25 @@ class Bench:
                 # Long-running workers in production: each first builds one report of
                 # its own (loading WeasyPrint and the fonts), and the timing starts after.
                 self._reports_on_workers(kommune, year, semester, barnehager[:2 * workers])
-                started = time.perf_counter()
-                with transaction.atomic():
-                    rapporter = report_services.order_kindergarten_reports(
-                        kommune, year=year, semester=semester, barnehager=barnehager)
-                ids = [rapport.pk for rapport in rapporter]
-                try:
-                    wait_for_reports(ids)
-                    timings[workers] = time.perf_counter() - started
-                finally:
-                    _remove_reports(ids)
+                timings[workers] = self._reports_on_workers(kommune, year, semester,
+                                                            barnehager)
         self.emit(Figure("celery.kindergarten_reports.one_worker_s", timings[1], "s"))
         self.emit(Figure("celery.kindergarten_reports.two_workers_s", timings[2], "s"))
         self.emit(Figure("celery.kindergarten_reports.speedup", timings[1] / timings[2],
                          "ratio"))
 
     def _reports_on_workers(self, kommune: Kommune, year: int, semester: str,
-                            barnehager: list[Barnehage]) -> None:
+                            barnehager: list[Barnehage]) -> float:
+        """Orders one report per kindergarten, waits until the workers stored them all and
+        removes them again; returns the seconds from the order to the last report."""
+        started = time.perf_counter()
         with transaction.atomic():
             rapporter = report_services.order_kindergarten_reports(
                 kommune, year=year, semester=semester, barnehager=barnehager)
         ids = [rapport.pk for rapport in rapporter]
         try:
             wait_for_reports(ids)
+            return time.perf_counter() - started
         finally:
             _remove_reports(ids)
 
