@@ -355,6 +355,7 @@ class AuditAction(models.TextChoices):
     PLAN_RETURNED = "plan_returned", _("Action plan returned")
     OBSERVATION_AMENDED = "observation_amended", _("Locked observation amended")
     REPORT_PUBLISHED = "report_published", _("Report published")
+    REPORT_WITHDRAWN = "report_withdrawn", _("Report withdrawn")
     REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
     EXPORT = "export", _("Data exported")
     IMPORT = "import", _("Data imported")

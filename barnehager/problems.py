@@ -28,3 +28,12 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+
+class ImportFailed(Exception):
+    """A file was refused as a whole; `errors` are "Line N: reason" sentences (the first
+    of them, with their total). Both importers (people, observations) raise it."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = ProblemList.of(errors)
+        super().__init__("\n".join(self.errors.shown))

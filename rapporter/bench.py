@@ -292,6 +292,7 @@ class Bench:
         media = Path(tempfile.mkdtemp(prefix="kvalitet-bench-"))
         try:
             with override_settings(MEDIA_ROOT=media):
+                self.emit(Figure("machine.reference_ms", reference_ms(), "ms"))
                 kommune = self.ensure_seed()
                 self.log("pages")
                 self.pages(kommune)
@@ -304,6 +305,20 @@ class Bench:
                     self.kindergarten_reports(kommune, media)
         finally:
             shutil.rmtree(media, ignore_errors=True)
+
+
+def reference_ms() -> float:
+    """How fast this machine runs plain Python just now: the median of five timings of a
+    fixed loop. The same virtual machine has been up to three times slower on one day
+    than another, so figures of two runs compare only next to this one."""
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 def logged_in_client(user: User) -> Client:

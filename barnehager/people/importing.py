@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from barnehager import audit, csvtext
 from barnehager.models import AuditAction, Barnehage, Kommune, Membership, Role, User
 from barnehager.people import services
-from barnehager.problems import ProblemList
+from barnehager.problems import ImportFailed
 
 # The template's header, in this order.
 COLUMNS = ("email", "first_name", "last_name", "role", "kindergarten", "language")
@@ -50,15 +50,6 @@ HEADER_NAMES = {
 NAME_LENGTH = 150
 # The languages a person's own choice may name: the codes, and the names in each language.
 LANGUAGES = ("nb", "da", "en")
-
-
-class ImportFailed(Exception):
-    """The file was refused; `errors` are "Line N: reason" sentences (the first of them,
-    with their total)."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = ProblemList.of(errors)
-        super().__init__("\n".join(self.errors.shown))
 
 
 @dataclass

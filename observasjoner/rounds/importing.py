@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from barnehager import audit, csvtext
 from barnehager.access import ROLE_OBSERVER
 from barnehager.models import AuditAction, Avdeling, Barnehage, Kommune, Membership, User
-from barnehager.problems import ProblemList
+from barnehager.problems import ImportFailed
 from observasjoner import results
 from observasjoner.models import (
     Dimensjon,
@@ -52,15 +52,6 @@ def template_header(instrument: Instrument) -> list[str]:
     """The columns of an import file for one instrument: the fixed ones, its dimension
     codes in the instrument's order, then the optional ones."""
     return [*COLUMNS, *spec_for(instrument).dimension_codes, *OPTIONAL_COLUMNS]
-
-
-class ImportFailed(Exception):
-    """The file was refused; `errors` are "Line N: reason" sentences (the first of them,
-    with their total)."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = ProblemList.of(errors)
-        super().__init__("\n".join(self.errors.shown))
 
 
 @dataclass

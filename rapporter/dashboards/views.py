@@ -989,6 +989,11 @@ def focus_section(barnehager: QuerySet[Barnehage], year: int) -> Section:
                        "year": year})
 
 
+# The department page details the newest observations only, so that years of history
+# cost it one table row each, not a table and a chart.
+DETAILED_OBSERVATIONS = 4
+
+
 def department_sections(data: ObservationSet, rows) -> list[Section]:
     """A department's observations over time: domain scores with bands, and per
     observation the dimension means with the spread between its cycles."""
@@ -1019,8 +1024,15 @@ def department_sections(data: ObservationSet, rows) -> list[Section]:
              for code in domains],
             thresholds=_thresholds(data, instrument))
         section = Section(f"department-{instrument}", table.title, [Panel(table, chart)])
+        if len(mine) > DETAILED_OBSERVATIONS:
+            section.intro = ngettext(
+                "The newest observation is shown with its dimensions below; an older one "
+                "opens from its semester in the table.",
+                "The newest %(count)s observations are shown with their dimensions below; "
+                "older ones open from their semester in the table.",
+                DETAILED_OBSERVATIONS) % {"count": DETAILED_OBSERVATIONS}
         dims = data.dimension_names(instrument)
-        for row in reversed(mine):
+        for row in list(reversed(mine))[:DETAILED_OBSERVATIONS]:
             detail = Table(f"observation-{row.id}", _("Observation of %(day)s: dimensions") % {
                 "day": _day(row.observed_on)}, [
                 Column(_("Dimension")), Column(_("Mean over valid cycles"), NUMBER),

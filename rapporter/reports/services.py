@@ -291,6 +291,8 @@ def withdraw(rapport: Rapport, user: AnyUser | None, reason: str) -> Rapport:
         locked.withdrawal_reason = reason
         locked.save(update_fields=["status", "withdrawn_at", "withdrawn_by",
                                    "withdrawal_reason"])
+        audit.record(AuditAction.REPORT_WITHDRAWN, actor=locked.withdrawn_by, target=locked,
+                     details={"reason": reason})
     rapport.refresh_from_db()
     return rapport
 

@@ -213,6 +213,7 @@ def test_bench_prints_only_figure_lines_and_leaves_the_seed_as_it_was():
         "celery.kindergarten_reports.two_workers_s"} <= names
     figures = {line.split(":")[0]: float(line.split()[1]) for line in lines}
     assert figures["report.annual.pages"] >= 1
+    assert figures["machine.reference_ms"] > 0
     assert 0 < figures["report.annual.weasyprint_share"] < 1
     # What the bench wrote is gone again: no report, no cycle in the round under way.
     assert not Rapport.objects.exists()

@@ -13,7 +13,14 @@ from barnehager.models import AgeGroup, Avdeling, Membership
 from observasjoner import scoring
 from observasjoner.models import Observasjon
 from rapporter import selectors
-from tests.rapporter.dashboards.factories import build_dataset, build_framework
+from rapporter.dashboards.views import DETAILED_OBSERVATIONS
+from tests.rapporter.dashboards.factories import (
+    build_dataset,
+    build_framework,
+    make_observation,
+    make_round,
+    uniform,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -193,6 +200,25 @@ def test_department_page_shows_each_observation_with_cycle_spread(client, world,
     assert rows["PC Positive Climate"][1:] == ["4.33", "4", "5"]
     for svg in html.split("<svg")[1:]:
         ET.fromstring("<svg" + svg.split("</svg>", 1)[0] + "</svg>")
+
+
+def test_department_page_details_the_newest_observations_and_links_the_older(client, world):
+    """Ten years of history cost the page a table row per observation, not a chart each."""
+    avdeling = world.avdeling["own"]
+    observations = [
+        make_observation(make_round(world.kommune["own"], 2020 + number // 2,
+                                    ("spring", "autumn")[number % 2]),
+                         avdeling, world.users["observer"],
+                         [uniform(avdeling.instrument_code, 4)] * 3)
+        for number in range(6)]
+    client.force_login(world.users["leader"])
+    html = client.get(reverse("rapporter:dashboard-avdeling", args=[avdeling.pk])).content.decode()
+    detailed = [observasjon for observasjon in observations
+                if f'id="table-observation-{observasjon.pk}"' in html]
+    assert detailed == observations[-DETAILED_OBSERVATIONS:]
+    assert "The newest 4 observations are shown with their dimensions" in html
+    for observasjon in observations:
+        assert reverse("observasjoner:observation-detail", args=[observasjon.pk]) in html
 
 
 def test_index_lists_dashboards_when_there_are_several(client, world, data):

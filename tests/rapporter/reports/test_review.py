@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from barnehager.models import Strukturtall
+from barnehager.models import AuditAction, AuditEntry, Strukturtall
 from observasjoner.models import Observasjonsrunde
 from observasjoner.rounds import assignment
 from observasjoner.tilsyn.models import Tilsyn
@@ -191,6 +191,10 @@ def test_withdrawing_keeps_the_version_on_record_and_shows_the_one_before(client
     assert second.status == Status.WITHDRAWN and second.file and second.withdrawn_at
     assert (second.withdrawn_by, second.withdrawal_reason) == (
         world.users["consultant"], "Feil tall i kapittel 3.")
+    entry = AuditEntry.objects.get(action=AuditAction.REPORT_WITHDRAWN)
+    assert (entry.actor, entry.target_id, entry.kommune_id, entry.details) == (
+        world.users["consultant"], str(second.pk), world.kommune["own"].pk,
+        {"reason": "Feil tall i kapittel 3."})
     detail = client.get(reverse("rapporter:report-detail", args=[second.pk]), **EN)
     assert "Feil tall i kapittel 3." in detail.content.decode()
     assert status_of(client, "report-download", second) == 200
