@@ -24,6 +24,7 @@ chart of three domains; about 5 ms for 86 kindergartens x 3 domains.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
@@ -382,8 +383,14 @@ def line_chart(title: str, description: str, x_labels: Sequence[str],
         parts.append(f'<line x1="{_fmt(left)}" y1="{y}" x2="{_fmt(right)}" y2="{y}" '
                      f'stroke="{GRID}" stroke-width="1"/><text x="{_fmt(left - 8)}" '
                      f'y="{_fmt(y_of(tick) + 4)}" text-anchor="end" fill="{MUTED}">{tick}</text>')
-    label_chars = max(6, int(step / CHAR_WIDTH)) if count > 1 else 40
+    # Years of semesters do not fit side by side: then every `every`-th one is written, the
+    # newest always (the chart's table gives them all).
+    longest = max((len(str(label)) for label in x_labels), default=0)
+    every = max(1, math.ceil((longest + 1) * CHAR_WIDTH / step)) if count > 1 else 1
+    label_chars = max(6, int(every * step / CHAR_WIDTH)) if count > 1 else 40
     for index, label in enumerate(x_labels):
+        if (count - 1 - index) % every:
+            continue
         parts.append(f'<text x="{_fmt(x_of(index))}" y="{_fmt(plot_bottom + 18)}" '
                      f'text-anchor="middle">{_esc(_truncate(str(label), label_chars))}</text>')
     for threshold in thresholds:

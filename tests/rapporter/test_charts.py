@@ -113,6 +113,18 @@ def test_line_chart_breaks_at_missing_values_and_labels_points():
     assert len(list(root.iter(f"{SVG}circle"))) >= 3
 
 
+def test_line_chart_over_many_semesters_writes_labels_that_do_not_overlap():
+    semesters = [f"{season} {year}" for year in range(2016, 2026) for season in ("Vår", "Høst")]
+    root = ET.fromstring(str(charts.line_chart(
+        "Trend", "Ten years", semesters, [Series("ES", [5.0] * len(semesters))])))
+    labels = [(float(node.get("x")), node.text) for node in root.iter(f"{SVG}text")
+              if node.text in semesters]
+    assert labels[-1][1] == "Høst 2025" and 3 <= len(labels) < len(semesters)
+    width = max(len(text) for _x, text in labels) * charts.CHAR_WIDTH
+    positions = [x for x, _text in labels]
+    assert all(positions[i + 1] - positions[i] >= width for i in range(len(positions) - 1))
+
+
 def test_band_chart_writes_counts_shares_and_band_words():
     root = ET.fromstring(str(band()))
     written = texts(root)
