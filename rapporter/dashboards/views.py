@@ -1032,7 +1032,7 @@ def department_sections(data: ObservationSet, rows) -> list[Section]:
                 "older ones open from their semester in the table.",
                 DETAILED_OBSERVATIONS) % {"count": DETAILED_OBSERVATIONS}
         dims = data.dimension_names(instrument)
-        for row in list(reversed(mine))[:DETAILED_OBSERVATIONS]:
+        for row in reversed(mine[-DETAILED_OBSERVATIONS:]):
             detail = Table(f"observation-{row.id}", _("Observation of %(day)s: dimensions") % {
                 "day": _day(row.observed_on)}, [
                 Column(_("Dimension")), Column(_("Mean over valid cycles"), NUMBER),
